@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * `npm run policy:check`: validates every file in policies/ and prints every error at once,
+ * each with file, field path, what was expected and how to fix it. Exits 1 on any error.
+ * Also fails when policies/schema/ (the JSON Schemas for editors) is out of date.
+ *   npm run policy:check [-- --dir <project root>]
+ */
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { renderDiagnostics } from "../src/policy/diagnostics";
+import { loadPolicy } from "../src/policy/load";
+// @ts-expect-error plain ESM helper without types
+import { readPolicyFiles } from "./lib/policy-files.mjs";
+import { schemaFiles } from "./policy-schema";
+
+const dirFlag = process.argv.indexOf("--dir");
+const root = resolve(dirFlag > -1 ? (process.argv[dirFlag + 1] ?? ".") : ".");
+const result = loadPolicy(readPolicyFiles(root));
+const diagnostics = result.ok ? [] : [...result.diagnostics];
+if (dirFlag === -1) {
+  for (const [name, text] of Object.entries(schemaFiles())) {
+    let current = "";
+    try {
+      current = readFileSync(join(root, "policies", "schema", name), "utf8");
+    } catch {}
+    if (current !== text)
+      diagnostics.push({
+        file: `policies/schema/${name}`,
+        path: "",
+        expected: "the JSON Schema generated from src/policy/schema.ts",
+        received: current ? "an outdated copy" : "no file",
+        fix: "run npm run policy:schema and commit the result",
+      });
+  }
+}
+if (diagnostics.length) {
+  console.error(renderDiagnostics(diagnostics));
+  process.exit(1);
+}
+const p = result.ok ? result.policy : undefined;
+console.log(`policy ok: ${p?.purposes.length} purposes, ${p?.sites.length} site(s), ${p?.vendors.length} vendors`);

@@ -1,0 +1,101 @@
+/**
+ * What happens to the origin's response on its way to the visitor: header hygiene for every
+ * response, and tag removal for HTML documents only.
+ */
+import { type RewritePlan, rewriteHtml } from "../html/rewriter";
+import { errorPage } from "./error-page";
+import { withoutHopByHop } from "./hop-by-hop";
+import { filterLinkHeader } from "./link-header";
+import { DECODABLE_ENCODINGS } from "./origin";
+
+export interface GateOptions {
+  method: string;
+  /** Where the visitor sent the request, e.g. https://example.fi. */
+  publicOrigin: string;
+  /** The ORIGIN var, when set: its absolute redirects are pointed back at publicOrigin. */
+  origin?: string;
+  /** Null when the decision refuses nothing: the page streams through untouched. */
+  plan: RewritePlan | null;
+  isRefusedUrl: (target: string) => boolean;
+}
+
+/** Statuses that carry no body to rewrite (204, 205, 304) or only part of one (206). */
+const NOT_REWRITTEN = new Set([204, 205, 206, 304]);
+
+export function isHtml(contentType: string | null): boolean {
+  const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase();
+  return type === "text/html" || type === "application/xhtml+xml";
+}
+
+/**
+ * The runtime hands the body over decoded only for these encodings; anything else (deflate,
+ * zstd, a chain like "gzip, br") would reach the rewriter as bytes it cannot read.
+ */
+export function isReadableEncoding(header: string | null): boolean {
+  const codings = (header ?? "")
+    .split(",")
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c && c !== "identity");
+  return (
+    codings.length === 0 ||
+    (codings.length === 1 && (DECODABLE_ENCODINGS as readonly string[]).includes(codings[0] ?? ""))
+  );
+}
+
+export function appendVary(headers: Headers, names: readonly string[]): void {
+  const current = (headers.get("vary") ?? "")
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
+  if (current.includes("*")) return;
+  const lower = current.map((v) => v.toLowerCase());
+  for (const name of names) if (!lower.includes(name.toLowerCase())) current.push(name);
+  headers.set("vary", current.join(", "));
+}
+
+export function gateResponse(response: Response, options: GateOptions): Response {
+  // A WebSocket handshake is not a document; hand it over as it came.
+  if (response.status === 101 || response.webSocket) return response;
+  const headers = withoutHopByHop(response.headers);
+
+  const link = headers.get("link");
+  if (link !== null) {
+    const kept = filterLinkHeader(link, options.isRefusedUrl);
+    if (kept === null) headers.delete("link");
+    else headers.set("link", kept);
+  }
+
+  const location = headers.get("location");
+  if (options.origin && location) {
+    try {
+      const target = new URL(location, options.origin);
+      if (target.origin === new URL(options.origin).origin) {
+        headers.set("location", options.publicOrigin + target.pathname + target.search + target.hash);
+      }
+    } catch {
+      // An unparsable Location goes back as the origin sent it.
+    }
+  }
+
+  const init = { status: response.status, statusText: response.statusText, headers };
+  if (!isHtml(headers.get("content-type"))) return new Response(response.body, init);
+
+  // The page depends on the visitor's consent: no shared cache may serve it to someone else.
+  appendVary(headers, ["Cookie", "Sec-GPC"]);
+  const rewritable =
+    options.method !== "HEAD" &&
+    !NOT_REWRITTEN.has(response.status) &&
+    response.body !== null &&
+    !headers.has("content-range");
+  if (!rewritable || options.plan === null) return new Response(response.body, init);
+  if (!isReadableEncoding(headers.get("content-encoding"))) {
+    // Never pass bytes through that the rewriter cannot read.
+    response.body?.cancel().catch(() => {});
+    console.error(
+      `tag-gatekeeper: refused an HTML response with Content-Encoding "${headers.get("content-encoding")}"`,
+    );
+    return errorPage(502);
+  }
+  headers.delete("content-length");
+  return rewriteHtml(new Response(response.body, init), options.plan);
+}

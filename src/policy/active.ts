@@ -1,0 +1,63 @@
+/**
+ * The policy this isolate runs: validated and compiled once, at module load. A policy that does
+ * not validate does not stop the gate; it fails closed (see failsafePolicy) and says so loudly.
+ */
+import files from "../../.generated/policy-files.json";
+import { invalidSelectors } from "../html/rewriter";
+import { type CompiledPolicy, compilePolicy } from "./compile";
+import { type Diagnostic, renderDiagnostics } from "./diagnostics";
+import { loadPolicy, type Policy, type PolicyFiles } from "./load";
+import { vendorFileSchema } from "./schema";
+
+export interface ActivePolicy {
+  policy: CompiledPolicy;
+  /** Empty when the policy is valid. */
+  diagnostics: readonly Diagnostic[];
+}
+
+export function activatePolicy(source: PolicyFiles): ActivePolicy {
+  const loaded = loadPolicy(source);
+  const diagnostics = loaded.ok ? selectorDiagnostics(loaded.policy) : loaded.diagnostics;
+  if (loaded.ok && diagnostics.length === 0) return { policy: compilePolicy(loaded.policy), diagnostics };
+  console.error(
+    `tag-gatekeeper: POLICY INVALID, failing closed (necessary only, every third party removed)\n${renderDiagnostics(diagnostics)}`,
+  );
+  return { policy: failsafePolicy(source), diagnostics };
+}
+
+/** lol-html is the judge of selector syntax, so selectors are checked here, in the runtime. */
+function selectorDiagnostics(policy: Policy): Diagnostic[] {
+  return policy.vendors.flatMap((v) =>
+    invalidSelectors(v.selectors).map((selector) => ({
+      file: `policies/vendors/${v.id}.yaml`,
+      path: `selectors[${v.selectors.indexOf(selector)}]`,
+      expected: "a CSS selector lol-html supports",
+      received: JSON.stringify(selector),
+      fix: "use tag, #id, .class, [attr], [attr=value], [attr*=value] and descendant/child combinators",
+    })),
+  );
+}
+
+/**
+ * Only the required purpose, and every vendor file that still validates on its own, so their
+ * inline snippets are still found. `failsafe` makes every third-party URL count as refused.
+ */
+export function failsafePolicy(source: PolicyFiles): CompiledPolicy {
+  const vendors = Object.entries(source)
+    .filter(([file]) => file.startsWith("policies/vendors/"))
+    .flatMap(([, data]) => {
+      const r = vendorFileSchema.safeParse(data);
+      return r.success ? [{ ...r.data, purpose: "optional" }] : [];
+    });
+  const text = { fi: "Välttämättömät", sv: "Nödvändiga", en: "Strictly necessary" };
+  return compilePolicy(
+    { purposes: [{ id: "necessary", required: true, name: text, description: text }], sites: [], vendors },
+    true,
+  );
+}
+
+let active: ActivePolicy | undefined;
+export function activePolicy(): ActivePolicy {
+  active ??= activatePolicy(files as PolicyFiles);
+  return active;
+}

@@ -1,0 +1,69 @@
+/**
+ * Turns a validated Policy into the matchers the gate uses, once per isolate. Like hono's
+ * ip-restriction middleware, a bad rule fails here, at start, never on a request.
+ */
+import { type InlinePattern, normalizeInline } from "../html/inline-match";
+import { compileUrlMatcher, type UrlMatcher } from "../html/url-match";
+import type { Policy } from "./load";
+import type { Purpose, SiteFile, VendorFile } from "./schema";
+
+export interface CompiledVendor {
+  index: number;
+  id: string;
+  name: string;
+  purpose: string;
+}
+
+export interface CompiledSelector {
+  selector: string;
+  vendor: number;
+}
+
+export interface CompiledPolicy {
+  purposes: readonly Purpose[];
+  /** Ids of purposes that are always on. */
+  required: ReadonlySet<string>;
+  vendors: readonly CompiledVendor[];
+  /** The source files, for the declaration and the preferences page. */
+  vendorFiles: readonly VendorFile[];
+  urls: UrlMatcher;
+  inline: readonly InlinePattern[];
+  selectors: readonly CompiledSelector[];
+  sites: readonly SiteFile[];
+  /**
+   * When true, every third-party URL counts as refused, not only the vendors'. Set when the
+   * policy failed to load, so that the gate fails closed.
+   */
+  failsafe: boolean;
+}
+
+export function compilePolicy(policy: Policy, failsafe = false): CompiledPolicy {
+  const vendors = policy.vendors.map((v, index) => ({ index, id: v.id, name: v.name, purpose: v.purpose }));
+  const inline: InlinePattern[] = policy.vendors.flatMap((v, vendor) =>
+    v.inline.map((snippet) => ({ normalized: normalizeInline(snippet), vendor })),
+  );
+  const selectors = policy.vendors.flatMap((v, vendor) => v.selectors.map((selector) => ({ selector, vendor })));
+  return {
+    purposes: policy.purposes,
+    required: new Set(policy.purposes.filter((p) => p.required).map((p) => p.id)),
+    vendors,
+    vendorFiles: policy.vendors,
+    urls: compileUrlMatcher(policy.vendors),
+    inline,
+    selectors,
+    sites: policy.sites,
+    failsafe,
+  };
+}
+
+/** The site file whose hosts name this host, else the `*` site. */
+export function siteFor(policy: CompiledPolicy, host: string): SiteFile | undefined {
+  const h = host.toLowerCase().replace(/\.+$/, "");
+  return (
+    policy.sites.find((s) =>
+      s.hosts.some(
+        (p) => p !== "*" && (p === h || (p.startsWith("*.") && (h === p.slice(2) || h.endsWith(p.slice(1))))),
+      ),
+    ) ?? policy.sites.find((s) => s.hosts.includes("*"))
+  );
+}

@@ -1,0 +1,24 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+// @ts-expect-error plain ESM script without types
+import { bundlePolicies } from "./scripts/policy-bundle.mjs";
+
+// The worker imports the bundled policy; build it before anything is compiled.
+bundlePolicies();
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(({ inject }) => ({
+      main: "./src/index.ts",
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        // A real HTTP origin on loopback, for what only a real fetch shows (content decoding).
+        bindings: { STUB_ORIGIN: `http://127.0.0.1:${inject("stubOriginPort")}` },
+      },
+    })),
+  ],
+  test: {
+    globalSetup: ["./test/global-setup.ts"],
+    include: ["test/{unit,policy,html,integration}/**/*.test.ts"],
+  },
+});

@@ -3,26 +3,46 @@
  * decide() once, and hands the Decision to the modules that act on it.
  */
 import { Hono } from "hono";
-import { consentSetCookie, newConsentId, serializeConsentValue } from "./consent/cookie";
-import { type Decision, decide } from "./consent/decide";
-import { isSameOriginPost, MAX_FORM_BYTES, parseConsentForm } from "./consent/form";
+import { registerBeaconRoutes } from "./beacon/routes";
+import { consentSetCookie, newConsentId, readConsentCookie, serializeConsentValue } from "./consent/cookie";
+import { type Decision, decide, decisionForChoice } from "./consent/decide";
+import { allowedHostPatterns, buildCsp, CSP_REPORT_PATH, originScriptSources } from "./csp/header";
+import { classifyViolation, MAX_REPORT_BYTES, parseCspReports } from "./csp/report";
+import { recordViolation } from "./csp/record";
+import { isSameOriginPost, MAX_FORM_BYTES, parseConsentForm, safeReturnPath } from "./consent/form";
+import { type ConsentRecord, latestConsentRecord, loggableError, recordConsent } from "./consent/records";
+import { refusedCookieRule, stripRefusedCookies, withdrawalCookies } from "./consent/withdrawal";
 import { refusedBy } from "./html/refusal";
 import { needsRewrite, type RewritePlan } from "./html/rewriter";
 import { resolveUrl } from "./html/url-match";
+import { pageNonce } from "./http/csp";
 import { errorPage } from "./http/error-page";
-import { gateResponse } from "./http/gate-response";
+import { gateResponse, isHtml } from "./http/gate-response";
 import { forwardToOrigin } from "./http/origin";
 import type { ActivePolicy } from "./policy/active";
+import { declarationSections, renderDeclarationHtml } from "./ui/declaration";
+import { pageInjections } from "./ui/injections";
+import { isLanguage, type Language, pickLanguage } from "./ui/language";
+import { PAGE_CSP, renderPage } from "./ui/page";
+import { renderPreferences } from "./ui/preferences";
+import { renderReceipt } from "./ui/receipt";
+import { textsFor } from "./ui/texts";
 
 export interface Env {
   /** Where every non-gatekeeper request goes; unset, the request URL's own host. */
   ORIGIN?: string;
+  /** Workers Analytics Engine dataset for CSP report counts; logs are used where it is absent. */
+  CSP_REPORTS?: AnalyticsEngineDataset;
+  /** D1 database for proof of consent (wrangler.toml `[[d1_databases]]`); unbound, nothing is recorded. */
+  CONSENT_DB?: D1Database;
 }
 
 export interface AppOptions {
   policy: ActivePolicy;
   /** Outbound fetch to the origin; the global fetch unless a test injects one. */
   fetch?: typeof fetch;
+  /** Outbound fetch to vendors' upstreams (first-party tags and beacons); the global fetch unless injected. */
+  vendorFetch?: typeof fetch;
   /** Unix seconds; injected by tests. */
   now?: () => number;
 }
@@ -36,6 +56,18 @@ export function createApp(options: AppOptions) {
   const app = new Hono<{ Bindings: Env }>();
   const decideFor = (request: Request): Decision =>
     decide(policy, { host: new URL(request.url).hostname, headers: request.headers }, now());
+  const sections = declarationSections(policy.purposes, policy.vendorFiles);
+  /** `?lang=` on our own pages, else Accept-Language, else Finnish. */
+  const languageOf = (request: Request): Language => {
+    const chosen = new URL(request.url).searchParams.get("lang");
+    return isLanguage(chosen) ? chosen : pickLanguage(request.headers.get("accept-language"));
+  };
+  const pageHeaders = {
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": "no-store",
+    "content-security-policy": PAGE_CSP,
+    vary: "Cookie, Accept-Language",
+  };
 
   app.get("/__gk/health", (c) => {
     const decision = decideFor(c.req.raw);
@@ -88,11 +120,14 @@ export function createApp(options: AppOptions) {
     const form = parseConsentForm(fields, policy.purposes, url.origin);
     if (!form.ok) return c.text(`Consent form rejected: ${form.error}\n`, 400, noStore);
     const issuedAt = now();
+    // A visitor keeps their consent id across choices, so their records form one history.
+    const previous = readConsentCookie(request.headers.get("cookie"), site.consent.cookie);
+    const consentId = previous.state === "present" ? previous.cookie.id : newConsentId();
     const value = serializeConsentValue({
       version: site.version,
       purposes: form.purposes,
       issuedAt,
-      id: newConsentId(),
+      id: consentId,
     });
     const cookie = consentSetCookie({
       name: site.consent.cookie,
@@ -100,7 +135,91 @@ export function createApp(options: AppOptions) {
       maxAgeSeconds: site.consent.lifetimeDays * 86400,
       secure: url.protocol === "https:",
     });
-    return new Response(null, { status: 303, headers: { location: form.returnTo, "set-cookie": cookie, ...noStore } });
+    const headers = new Headers({ location: form.returnTo, ...noStore });
+    headers.append("set-cookie", cookie);
+    // Withdrawal deletes: whatever the new choice refuses is expired in this very answer.
+    const choice = decisionForChoice(policy, site, form.purposes);
+    const secure = url.protocol === "https:";
+    for (const expiry of withdrawalCookies(request.headers.get("cookie"), policy, choice, url.hostname, secure))
+      headers.append("set-cookie", expiry);
+    // Proof of consent, written off the response path; a failed write is logged, the choice stands.
+    const langs = fields.filter(([k]) => k === "lang").map(([, v]) => v);
+    const record: ConsentRecord = {
+      consentId,
+      recordedAt: issuedAt,
+      site: site.id,
+      policyVersion: site.version,
+      purposes: form.purposes,
+      source: "gatekeeper",
+      lang:
+        langs.length === 1 && isLanguage(langs[0]) ? langs[0] : pickLanguage(request.headers.get("accept-language")),
+      textVersion: site.ui.textVersion,
+    };
+    recordConsent(c.env?.CONSENT_DB, record, site.records.retentionDays, backgroundOf(c));
+    return new Response(null, { status: 303, headers });
+  });
+
+  app.get("/__gk/consent/receipt", async (c) => {
+    const request = c.req.raw;
+    const decision = decideFor(request);
+    if (!decision.site) return c.text("The consent receipt is unavailable: no valid site policy for this host.\n", 503);
+    const url = new URL(request.url);
+    const lang = languageOf(request);
+    const texts = textsFor(decision.site, lang);
+    const db = c.env?.CONSENT_DB;
+    let record: ConsentRecord | null = null;
+    if (db && decision.source === "gatekeeper" && decision.consent) {
+      try {
+        record = await latestConsentRecord(db, decision.consent.id);
+      } catch (error) {
+        console.error(`tag-gatekeeper: consent record not read (${loggableError(error)})`);
+      }
+    }
+    const body = renderReceipt({ texts, lang, purposes: policy.purposes, decision, record });
+    const page = renderPage({ title: texts.receiptTitle, lang, path: url.pathname, query: url.searchParams, body });
+    return new Response(page, { headers: pageHeaders });
+  });
+
+  app.get("/__gk/preferences", (c) => {
+    const request = c.req.raw;
+    const decision = decideFor(request);
+    if (!decision.site) return c.text("Preferences are unavailable: no valid site policy for this host.\n", 503);
+    const url = new URL(request.url);
+    const lang = languageOf(request);
+    const texts = textsFor(decision.site, lang);
+    const returnTo = safeReturnPath(url.searchParams.get("return") ?? undefined, url.origin);
+    const body = renderPreferences({ sections, allowed: decision.allowed, chosen: decision.basis === "consent", texts, lang, returnTo });
+    return new Response(renderPage({ title: texts.preferencesTitle, lang, path: url.pathname, query: url.searchParams, body }), {
+      headers: pageHeaders,
+    });
+  });
+
+  app.get("/__gk/cookies", (c) => {
+    const request = c.req.raw;
+    const site = decideFor(request).site;
+    if (!site) return c.text("The cookie declaration is unavailable: no valid site policy for this host.\n", 503);
+    const url = new URL(request.url);
+    const lang = languageOf(request);
+    const texts = textsFor(site, lang);
+    const body = renderDeclarationHtml({ sections, site, texts, lang, host: url.hostname });
+    return new Response(renderPage({ title: texts.declarationTitle, lang, path: url.pathname, query: url.searchParams, body }), {
+      headers: pageHeaders,
+    });
+  });
+
+  registerBeaconRoutes(app, { policy, decide: decideFor, vendorFetch: options.vendorFetch });
+  app.post(CSP_REPORT_PATH, async (c) => {
+    const request = c.req.raw;
+    const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
+    if (type !== "application/csp-report" && type !== "application/reports+json" && type !== "application/json")
+      return c.body(null, 415);
+    if (Number(request.headers.get("content-length") ?? "0") > MAX_REPORT_BYTES) return c.body(null, 413);
+    const body = await readLimited(request, MAX_REPORT_BYTES);
+    if (body === null) return c.body(null, 413);
+    const violations = parseCspReports(new TextDecoder().decode(body));
+    if (!violations) return c.body(null, 400);
+    for (const v of violations) recordViolation(classifyViolation(policy, v), c.env?.CSP_REPORTS);
+    return c.body(null, 204);
   });
 
   app.all("/__gk/*", (c) => c.text("Not found.\n", 404));
@@ -112,24 +231,44 @@ export function createApp(options: AppOptions) {
     const decision = decideFor(request);
     const pageUrl = new URL(request.url);
     const origin = c.env?.ORIGIN || undefined;
+    const secure = pageUrl.protocol === "https:";
     const result = await forwardToOrigin(request, {
       origin,
       timeoutMs: decision.site?.origin.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      // The origin never sees cookies of refused purposes.
+      editHeaders: (headers) => {
+        const cookie = headers.get("cookie");
+        if (cookie === null) return;
+        const kept = stripRefusedCookies(cookie, policy, decision);
+        if (kept === null) headers.delete("cookie");
+        else headers.set("cookie", kept);
+      },
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     });
     if (!result.ok) {
       console.error(`tag-gatekeeper: ${result.reason}`);
       return errorPage(result.status);
     }
-    const plan: RewritePlan | null = needsRewrite({ policy, decision })
-      ? {
-          policy,
-          decision,
-          pageUrl,
-          inlineLimit: decision.site?.limits.inlineBytes ?? DEFAULT_INLINE_LIMIT,
-        }
-      : null;
-    return gateResponse(result.response, {
+    const response = result.response;
+    const site = decision.site;
+    const injections =
+      site && isHtml(response.headers.get("content-type"))
+        ? pageInjections({
+            policy,
+            site,
+            decision,
+            lang: pickLanguage(request.headers.get("accept-language")),
+            returnTo: pageUrl.pathname + pageUrl.search,
+            nonce: pageNonce(response.headers),
+            // Fetch Metadata: only a top-level document gets the banner, not an iframe or a fetch.
+            topLevel: (request.headers.get("sec-fetch-dest") ?? "document") === "document",
+          })
+        : undefined;
+    const plan: RewritePlan | null =
+      injections || needsRewrite({ policy, decision })
+        ? { policy, decision, pageUrl, inlineLimit: site?.limits.inlineBytes ?? DEFAULT_INLINE_LIMIT, injections }
+        : null;
+    return gateResponse(response, {
       method: request.method,
       publicOrigin: pageUrl.origin,
       origin,
@@ -139,6 +278,18 @@ export function createApp(options: AppOptions) {
         // A target that cannot be read is refused: what cannot be checked does not pass.
         return url === null || refusedBy(policy, decision, url, pageUrl).length > 0;
       },
+      cookies: {
+        drop: (name) => refusedCookieRule(name, policy, decision) !== null,
+        expire: withdrawalCookies(request.headers.get("cookie"), policy, decision, pageUrl.hostname, secure),
+      },
+      varyOn: site ? ["Cookie", "Sec-GPC", "Accept-Language"] : ["Cookie", "Sec-GPC"],
+      csp:
+        site && site.csp.mode !== "off"
+          ? {
+              header: site.csp.mode === "enforce" ? "content-security-policy" : "content-security-policy-report-only",
+              value: buildCsp(allowedHostPatterns(policy, decision), originScriptSources(response.headers)),
+            }
+          : undefined,
     });
   });
 
@@ -173,4 +324,14 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array 
     offset += chunk.byteLength;
   }
   return out;
+}
+
+/** The request's waitUntil, or undefined where Hono has no ExecutionContext (app.request in tests). */
+function backgroundOf(c: { executionCtx: { waitUntil(task: Promise<unknown>): void } }): ((task: Promise<unknown>) => void) | undefined {
+  try {
+    const ctx = c.executionCtx;
+    return (task) => ctx.waitUntil(task);
+  } catch {
+    return undefined;
+  }
 }

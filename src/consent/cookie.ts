@@ -34,15 +34,20 @@ export function readConsentCookie(cookieHeader: string | null, name: string): Co
   let count = 0;
   for (const part of cookieHeader.split(";")) {
     const eq = part.indexOf("=");
-    if (eq === -1 || part.slice(0, eq).trim() !== name) continue;
+    if (eq === -1 || trimWsp(part.slice(0, eq)) !== name) continue;
     count++;
-    value = part.slice(eq + 1).trim();
+    value = trimWsp(part.slice(eq + 1));
   }
   if (count === 0 || value === undefined) return { state: "absent" };
   if (count > 1) return { state: "invalid", reason: "duplicate" };
   if (value.length > MAX_COOKIE_VALUE) return { state: "invalid", reason: "oversized" };
   const cookie = parseConsentValue(value);
   return cookie ? { state: "present", cookie } : { state: "invalid", reason: "garbled" };
+}
+
+/** RFC 6265 §5.2 trims spaces and tabs only; String.trim would also take U+00A0 and the like. */
+function trimWsp(text: string): string {
+  return text.replace(/^[ \t]+|[ \t]+$/g, "");
 }
 
 export function parseConsentValue(raw: string): ConsentCookie | null {

@@ -2,15 +2,18 @@
  * The one decision point: (policy, request) → which purposes are allowed. Everything
  * downstream (tag removal, headers, beacons) reads the Decision and never the cookie.
  */
+
 import { type CompiledPolicy, siteFor } from "../policy/compile";
+import type { SourceType } from "../policy/consent-sources";
 import type { SiteFile } from "../policy/schema";
-import { type ConsentCookie, readConsentCookie } from "./cookie";
+import type { ConsentCookie } from "./cookie";
+import { readSource } from "./sources";
 
 export type Basis =
-  | "consent" // a valid cookie for the current policy version
-  | "no-consent" // no cookie: the visitor has not chosen yet
-  | "invalid-consent" // duplicated, oversized or garbled cookie
-  | "outdated-consent" // given to another policy version, or expired
+  | "consent" // a consent source decided: our cookie for the current policy version, or another CMP's
+  | "no-consent" // no source has an active choice: the visitor has not chosen yet
+  | "invalid-consent" // the first source present but unusable: duplicated, oversized or garbled
+  | "outdated-consent" // the first source present but unusable: another version or revision, or expired
   | "no-site" // no site policy claims this host
   | "failsafe"; // the policy did not load
 
@@ -19,8 +22,10 @@ export interface Decision {
   /** Per vendor index: true when its purpose is not allowed. */
   refused: readonly boolean[];
   basis: Basis;
-  /** The parsed cookie when basis is "consent". */
+  /** The parsed cookie when the gatekeeper's own cookie decided. */
   consent?: ConsentCookie;
+  /** The consent source that decided (basis "consent"): the first in the site's priority order. */
+  source?: SourceType;
   /** The request carried `Sec-GPC: 1` and the site honours it. */
   gpc: boolean;
   site?: SiteFile;
@@ -31,29 +36,36 @@ export interface DecisionInput {
   headers: Headers;
 }
 
-/** Clock skew tolerated on a cookie's issue time. */
-const SKEW_SECONDS = 24 * 60 * 60;
-
+/**
+ * Walks the site's consent sources in priority order: the first one present and valid decides
+ * (README "Consent sources and records"). One that is missing, garbled, outdated or not an active
+ * choice is skipped, never trusted. Without a decision only required purposes run, and the basis
+ * says what the first unusable source was. `Sec-GPC: 1` then refuses what the site says, whatever
+ * decided.
+ */
 export function decide(policy: CompiledPolicy, request: DecisionInput, nowSeconds: number): Decision {
   const site = policy.failsafe ? undefined : siteFor(policy, request.host);
   const allowed = new Set(policy.required);
   let basis: Basis = policy.failsafe ? "failsafe" : "no-site";
   let consent: ConsentCookie | undefined;
+  let source: SourceType | undefined;
   let gpc = false;
   if (site) {
-    const found = readConsentCookie(request.headers.get("cookie"), site.consent.cookie);
-    basis = found.state === "absent" ? "no-consent" : "invalid-consent";
-    if (found.state === "present") {
-      const c = found.cookie;
-      const fresh =
-        c.issuedAt <= nowSeconds + SKEW_SECONDS && c.issuedAt >= nowSeconds - site.consent.lifetimeDays * 86400;
-      if (c.version !== site.version || !fresh) basis = "outdated-consent";
-      else {
+    basis = "no-consent";
+    const ctx = { cookieHeader: request.headers.get("cookie"), now: nowSeconds, site };
+    const known = new Set(policy.purposes.map((p) => p.id));
+    for (const candidate of site.consent.sources) {
+      const reading = readSource(candidate, ctx);
+      if (reading.state === "valid") {
         basis = "consent";
-        consent = c;
-        const known = new Set(policy.purposes.map((p) => p.id));
-        for (const id of c.purposes) if (known.has(id)) allowed.add(id);
+        source = candidate.type;
+        consent = reading.consent;
+        // An unknown purpose id never widens consent.
+        for (const id of reading.purposes) if (known.has(id)) allowed.add(id);
+        break;
       }
+      if (basis === "no-consent" && reading.state === "invalid") basis = "invalid-consent";
+      if (basis === "no-consent" && reading.state === "outdated") basis = "outdated-consent";
     }
     // Sec-GPC is "1" or absent: https://privacycg.github.io/gpc-spec/#the-sec-gpc-header-field-for-http-requests
     if (site.gpc.honour && request.headers.get("sec-gpc")?.trim() === "1") {
@@ -62,5 +74,15 @@ export function decide(policy: CompiledPolicy, request: DecisionInput, nowSecond
     }
   }
   const refused = policy.vendors.map((v) => !allowed.has(v.purpose));
-  return { allowed, refused, basis, consent, gpc, site };
+  return { allowed, refused, basis, consent, source, gpc, site };
+}
+
+/**
+ * The decision a new choice makes, for the answer to the consent form itself: the cookies the
+ * choice refuses are expired in that same response.
+ */
+export function decisionForChoice(policy: CompiledPolicy, site: SiteFile, purposes: readonly string[]): Decision {
+  const allowed = new Set([...policy.required, ...purposes]);
+  const refused = policy.vendors.map((v) => !allowed.has(v.purpose));
+  return { allowed, refused, basis: "consent", source: "gatekeeper", gpc: false, site };
 }

@@ -46,7 +46,9 @@ export function safeReturnPath(value: string | undefined, siteOrigin: string): s
   try {
     const url = new URL(value, siteOrigin);
     if (url.origin !== new URL(siteOrigin).origin) return "/";
-    return url.pathname + url.search + url.hash;
+    const path = url.pathname + url.search + url.hash;
+    // Dot segments can leave an empty first segment (`/.//evil.example` is `//evil.example`).
+    return path.startsWith("//") ? "/" : path;
   } catch {
     return "/";
   }

@@ -14,9 +14,11 @@
  * A refused inline script keeps its `<script ...>` tags and loses its text: the start tag has
  * already streamed out by the time its content can be judged, and an empty script does nothing.
  */
+import { hasRepoint, repointFor } from "../beacon/repoint";
 import type { Decision } from "../consent/decide";
 import type { CompiledPolicy } from "../policy/compile";
 import { decodeAttributeValue } from "./attribute-value";
+import { type Injections, registerInjections } from "./injections";
 import { matchInline } from "./inline-match";
 import { refusedBy } from "./refusal";
 import { srcsetCandidates } from "./srcset";
@@ -38,11 +40,14 @@ export interface RewritePlan {
   /** Largest inline script or noscript held back; larger ones are dropped (fail closed). */
   inlineLimit: number;
   onRemoved?: (removal: Removal) => void;
+  /** The gatekeeper's own elements for this page (top level only, never into fragments). */
+  injections?: Injections;
 }
 
 /** Attributes holding URLs the browser fetches on its own, per element. */
 const URL_ATTRIBUTES: ReadonlyArray<readonly [string, readonly string[]]> = [
-  ["script", ["src"]],
+  // SVG scripts load from href / xlink:href; HTML ones from src.
+  ["script", ["src", "href", "xlink:href"]],
   ["iframe", ["src"]],
   ["frame", ["src"]],
   ["img", ["src", "srcset"]],
@@ -54,27 +59,53 @@ const URL_ATTRIBUTES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ["object", ["data"]],
   ["input", ["src"]],
   ["link", ["href", "imagesrcset"]],
-  ["image", ["href", "xlink:href"]],
+  // In HTML the parser turns <image> into <img>; in SVG it loads href.
+  ["image", ["src", "srcset", "href", "xlink:href"]],
   ["use", ["href", "xlink:href"]],
+  ["feimage", ["href", "xlink:href"]],
   ["[background]", ["background"]],
 ];
+/**
+ * Void to the browser's tree builder but not to lol-html, which would take the rest of the page
+ * (or of their parent) for their content: these lose the refused attribute instead.
+ */
+const VOID_IN_BROWSER = new Set(["frame", "image"]);
 const SRCSET = new Set(["srcset", "imagesrcset"]);
+const HTML_NS = "http://www.w3.org/1999/xhtml";
 /** Noscript inside noscript inside ... is filtered this deep, and dropped below. */
 const MAX_FRAGMENT_DEPTH = 4;
 
-/** True when there is anything to remove; otherwise the page streams through untouched. */
+/**
+ * True when there is anything to remove, or an allowed vendor tag to re-point to its first-party
+ * path (src/beacon/repoint.ts); otherwise the page streams through untouched.
+ */
 export function needsRewrite(plan: Pick<RewritePlan, "policy" | "decision">): boolean {
-  return plan.policy.failsafe || plan.decision.refused.some(Boolean);
+  return plan.policy.failsafe || plan.decision.refused.some(Boolean) || hasRepoint(plan.policy, plan.decision);
 }
 
 export function rewriteHtml(response: Response, plan: RewritePlan): Response {
   return buildRewriter(plan, 0).transform(response);
 }
 
-/** Filters an HTML fragment (noscript content, iframe srcdoc) with the same rules. */
-export async function filterFragment(html: string, plan: RewritePlan, depth: number): Promise<string> {
+/** The base URL relative URLs resolve against, and whether a `<base href>` already set it. */
+interface BaseState {
+  url: URL;
+  seen: boolean;
+}
+
+/**
+ * Filters an HTML fragment (noscript content, iframe srcdoc) with the same rules. `base` is the
+ * enclosing document's base URL at that point: noscript content and srcdoc documents resolve
+ * relative URLs against it.
+ */
+export async function filterFragment(
+  html: string,
+  plan: RewritePlan,
+  depth: number,
+  base?: BaseState,
+): Promise<string> {
   if (depth >= MAX_FRAGMENT_DEPTH) return "";
-  return buildRewriter(plan, depth).transform(new Response(html)).text();
+  return buildRewriter(plan, depth, base).transform(new Response(html)).text();
 }
 
 /** Refused vendor ids for one raw attribute value. */
@@ -89,13 +120,17 @@ function refusedValue(plan: RewritePlan, base: URL, attribute: string, raw: stri
   return [];
 }
 
-function buildRewriter(plan: RewritePlan, depth: number): HTMLRewriter {
+function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState): HTMLRewriter {
   const { policy, decision } = plan;
+  const removed = new Set<string>();
   const report = (vendors: readonly string[], kind: RemovalKind, tag: string) => {
-    for (const vendor of vendors) plan.onRemoved?.({ vendor, kind, tag });
+    for (const vendor of vendors) {
+      removed.add(vendor);
+      plan.onRemoved?.({ vendor, kind, tag });
+    }
   };
-  let base = plan.pageUrl;
-  let baseSeen = false;
+  let base = inherited?.url ?? plan.pageUrl;
+  let baseSeen = inherited?.seen ?? false;
   const rewriter = new HTMLRewriter();
 
   // The first <base href> changes how every later relative URL resolves.
@@ -103,7 +138,7 @@ function buildRewriter(plan: RewritePlan, depth: number): HTMLRewriter {
     element(el) {
       if (baseSeen) return;
       baseSeen = true;
-      const url = resolveUrl(decodeAttributeValue(el.getAttribute("href") ?? ""), plan.pageUrl);
+      const url = resolveUrl(decodeAttributeValue(el.getAttribute("href") ?? ""), base);
       if (url) base = url;
     },
   });
@@ -115,12 +150,37 @@ function buildRewriter(plan: RewritePlan, depth: number): HTMLRewriter {
           const raw = el.getAttribute(attribute);
           if (raw === null) continue;
           const refused = refusedValue(plan, base, attribute, raw);
-          if (refused.length) {
-            el.remove();
-            report(refused, "element", el.tagName);
-            return;
+          if (!refused.length) continue;
+          // A <body> or <table> loses the image, not its content.
+          if (attribute === "background" || (el.namespaceURI === HTML_NS && VOID_IN_BROWSER.has(el.tagName))) {
+            el.removeAttribute(attribute);
+            report(refused, "attribute", el.tagName);
+            continue;
           }
+          el.remove();
+          keepAncestorEndTag(el);
+          report(refused, "element", el.tagName);
+          return;
         }
+      },
+    });
+  }
+
+  // First-party tags (src/beacon/repoint.ts): an allowed vendor tag that the policy serves from
+  // /__gk/ is re-pointed there, with its data-gatekeeper config inserted before its first script.
+  // Top level only: scripts in noscript content never run, and a srcdoc is judged by whether
+  // filtering changes it, which re-pointing would.
+  const repoint = depth === 0 ? repointFor(policy, decision, plan.pageUrl) : null;
+  if (repoint) {
+    rewriter.on("script[src], link[href]", {
+      element(el) {
+        if (el.removed) return;
+        const attribute = el.tagName === "script" ? "src" : "href";
+        const url = resolveUrl(decodeAttributeValue(el.getAttribute(attribute) ?? ""), base);
+        const moved = url && repoint.target(url, el.tagName === "script" ? { nonce: el.getAttribute("nonce") } : null);
+        if (!moved) return;
+        el.setAttribute(attribute, moved.path);
+        if (moved.config) el.before(moved.config, { html: true });
       },
     });
   }
@@ -139,11 +199,12 @@ function buildRewriter(plan: RewritePlan, depth: number): HTMLRewriter {
     },
   });
 
-  // iframe srcdoc is a whole document: refused if filtering it would change it.
+  // iframe srcdoc is a whole document: refused if filtering it would change it. Its fallback base
+  // URL is this document's; a <base> inside it may still override that.
   rewriter.on("iframe[srcdoc]", {
     async element(el) {
       const doc = decodeAttributeValue(el.getAttribute("srcdoc") ?? "");
-      if ((await filterFragment(doc, plan, depth + 1)) !== doc) {
+      if ((await filterFragment(doc, plan, depth + 1, { url: base, seen: false })) !== doc) {
         el.remove();
         report(["srcdoc"], "element", "iframe");
       }
@@ -153,23 +214,73 @@ function buildRewriter(plan: RewritePlan, depth: number): HTMLRewriter {
   for (const { selector, vendor } of policy.selectors) {
     if (!decision.refused[vendor]) continue;
     const id = policy.vendors[vendor]?.id ?? "unknown";
+    const placeholder = depth === 0 ? plan.injections?.replacements?.get(vendor) : undefined;
     rewriter.on(selector, {
       element(el) {
-        el.remove();
+        if (placeholder) el.replace(placeholder, { html: true });
+        else el.remove();
+        keepAncestorEndTag(el);
         report([id], "element", el.tagName);
       },
     });
   }
 
-  // Inline scripts: hold the text back, then write it back or drop it.
-  let held: { parts: string[]; size: number; overflow: boolean } | null = null;
+  // Inline scripts: hold the text back, then write it back or drop it. An HTML script's text is
+  // one raw text node. An SVG script's text is parsed as markup: character references are
+  // decoded, CDATA sections split it into several text nodes and the browser runs all of them
+  // joined. Each of its text nodes is judged together with the text already let through, and
+  // once one is refused, or a child element (which may split a snippet) appears, the rest of the
+  // script is dropped.
+  let held: {
+    parts: string[];
+    size: number;
+    overflow: boolean;
+    foreign: boolean;
+    passed: string;
+    cut: boolean;
+  } | null = null;
+  // Children of an SVG script (HTML scripts have none): registered first, so that a script
+  // nested in one is known to be removed before the handler below sees it.
+  let nested = false;
+  rewriter.on("script *", {
+    element(el) {
+      if (!held?.foreign) return;
+      held.cut = true;
+      nested = el.tagName === "script";
+      el.remove();
+      keepAncestorEndTag(el);
+      report(["unchecked"], "inline", "script");
+    },
+  });
   rewriter.on("script", {
     element(el) {
-      held = el.hasAttribute("src") ? null : { parts: [], size: 0, overflow: false };
+      if (nested) {
+        nested = false;
+        return;
+      }
+      const foreign = el.namespaceURI !== HTML_NS;
+      held =
+        el.hasAttribute("src") && !foreign
+          ? null
+          : { parts: [], size: 0, overflow: false, foreign, passed: "", cut: false };
+      if (foreign) {
+        try {
+          el.onEndTag(() => {
+            held = null;
+          });
+        } catch {
+          // Self-closing: no text follows.
+          held = null;
+        }
+      }
     },
     text(chunk) {
       const h = held;
       if (!h) return;
+      if (h.cut) {
+        chunk.remove();
+        return;
+      }
       if (!h.overflow) {
         h.parts.push(chunk.text);
         h.size += chunk.text.length;
@@ -182,27 +293,34 @@ function buildRewriter(plan: RewritePlan, depth: number): HTMLRewriter {
         chunk.remove();
         return;
       }
-      held = null;
+      if (h.foreign) h.cut = h.overflow;
+      else held = null;
       if (h.overflow) {
         chunk.remove();
         report(["unchecked"], "oversized", "script");
         return;
       }
       const content = h.parts.join("");
-      const refused = matchInline(policy.inline, content).filter((v) => decision.refused[v]);
+      h.parts = [];
+      const text = h.passed + content;
+      const found = h.foreign
+        ? [...matchInline(policy.inline, text), ...matchInline(policy.inline, decodeAttributeValue(text))]
+        : matchInline(policy.inline, text);
+      const refused = [...new Set(found)].filter((v) => decision.refused[v]);
       if (refused.length) {
         chunk.remove();
+        h.cut = true;
         report(
           refused.map((v) => policy.vendors[v]?.id ?? "unknown"),
           "inline",
           "script",
         );
       } else {
+        h.passed = text;
         chunk.replace(content, { html: true });
       }
     },
   });
-
   // Noscript content is text to lol-html; filter it as the fragment a browser would parse.
   let noscript: { parts: string[]; size: number } | null = null;
   rewriter.on("noscript", {
@@ -225,13 +343,30 @@ function buildRewriter(plan: RewritePlan, depth: number): HTMLRewriter {
         report(["unchecked"], "oversized", "noscript");
         return;
       }
-      const filtered = await filterFragment(content, plan, depth + 1);
+      const filtered = await filterFragment(content, plan, depth + 1, { url: base, seen: baseSeen });
       if (filtered !== content) report(["noscript"], "noscript", "noscript");
       chunk.replace(filtered, { html: true });
     },
   });
 
+  if (depth === 0 && plan.injections) registerInjections(rewriter, plan.injections, removed);
   return rewriter;
+}
+
+/**
+ * lol-html hands an element left open the end tag of the ancestor that closes it
+ * (`<section><div class="x"></section>`), so removing the element would remove that tag too,
+ * changing the page around it. Put it back.
+ */
+function keepAncestorEndTag(el: Element): void {
+  const name = el.tagName.toLowerCase();
+  try {
+    el.onEndTag((end) => {
+      if (end.name.toLowerCase() !== name) end.after(`</${end.name}>`, { html: true });
+    });
+  } catch {
+    // Void or self-closing: no end tag.
+  }
 }
 
 /** Selectors lol-html rejects; checked once at isolate start so no request meets them. */

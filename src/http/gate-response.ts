@@ -2,6 +2,8 @@
  * What happens to the origin's response on its way to the visitor: header hygiene for every
  * response, and tag removal for HTML documents only.
  */
+import { setCookieName } from "../consent/withdrawal";
+import { CSP_REPORT_PATH, REPORTING_GROUP } from "../csp/header";
 import { type RewritePlan, rewriteHtml } from "../html/rewriter";
 import { errorPage } from "./error-page";
 import { withoutHopByHop } from "./hop-by-hop";
@@ -17,6 +19,12 @@ export interface GateOptions {
   /** Null when the decision refuses nothing: the page streams through untouched. */
   plan: RewritePlan | null;
   isRefusedUrl: (target: string) => boolean;
+  /** Consent rules for cookies: origin Set-Cookies to drop, and expiries to add. */
+  cookies?: { drop: (name: string) => boolean; expire: readonly string[] };
+  /** The names of request headers the page's injected content depends on, for Vary. */
+  varyOn: readonly string[];
+  /** The decision's CSP for an HTML page, added beside the origin's own (which is kept). */
+  csp?: { header: string; value: string };
 }
 
 /** Statuses that carry no body to rewrite (204, 205, 304) or only part of one (206). */
@@ -77,11 +85,22 @@ export function gateResponse(response: Response, options: GateOptions): Response
     }
   }
 
+  if (options.cookies) {
+    const { drop, expire } = options.cookies;
+    const kept = headers.getSetCookie().filter((value) => !drop(setCookieName(value)));
+    headers.delete("set-cookie");
+    for (const value of [...kept, ...expire]) headers.append("set-cookie", value);
+  }
+
   const init = { status: response.status, statusText: response.statusText, headers };
   if (!isHtml(headers.get("content-type"))) return new Response(response.body, init);
 
   // The page depends on the visitor's consent: no shared cache may serve it to someone else.
-  appendVary(headers, ["Cookie", "Sec-GPC"]);
+  appendVary(headers, options.varyOn);
+  if (options.csp) {
+    headers.append(options.csp.header, options.csp.value);
+    headers.set("reporting-endpoints", `${REPORTING_GROUP}="${CSP_REPORT_PATH}"`);
+  }
   const rewritable =
     options.method !== "HEAD" &&
     !NOT_REWRITTEN.has(response.status) &&

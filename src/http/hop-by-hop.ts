@@ -15,12 +15,16 @@ export const HOP_BY_HOP = [
   "upgrade",
 ];
 
+/** RFC 9110 §5.6.2 token, the syntax of a field name. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
+
 /** A copy of `headers` without hop-by-hop headers and those named in `Connection`. */
 export function withoutHopByHop(headers: Headers): Headers {
   const out = new Headers(headers);
   for (const name of (headers.get("connection") ?? "").split(",")) {
     const n = name.trim().toLowerCase();
-    if (n) out.delete(n);
+    // Not a token, so not a header name: Headers.delete would throw on it.
+    if (TOKEN.test(n)) out.delete(n);
   }
   for (const name of HOP_BY_HOP) out.delete(name);
   return out;

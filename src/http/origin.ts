@@ -24,15 +24,19 @@ export const DECODABLE_ENCODINGS = ["gzip", "br"] as const;
 
 /** The visitor's Accept-Encoding narrowed to what the runtime decodes, or `identity`. */
 export function limitAcceptEncoding(header: string | null): string {
-  const accepted = new Set<string>();
+  const weights = new Map<string, number>();
   for (const part of (header ?? "").split(",")) {
-    const [name = "", ...params] = part.trim().toLowerCase().split(";");
+    const [rawName = "", ...params] = part.toLowerCase().split(";");
+    const name = rawName.trim();
     const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    if (q && Number(q.slice(2)) === 0) continue;
-    if (name === "*") for (const e of DECODABLE_ENCODINGS) accepted.add(e);
-    else if ((DECODABLE_ENCODINGS as readonly string[]).includes(name)) accepted.add(name);
+    if (name) weights.set(name, q ? Number(q.slice(2)) : 1);
   }
-  return accepted.size ? DECODABLE_ENCODINGS.filter((e) => accepted.has(e)).join(", ") : "identity";
+  // An explicit weight for a coding beats the wildcard (RFC 9110 §12.5.3): `*, gzip;q=0` refuses gzip.
+  const accepted = DECODABLE_ENCODINGS.filter((e) => {
+    const q = weights.get(e) ?? weights.get("*") ?? 0;
+    return Number.isFinite(q) && q > 0;
+  });
+  return accepted.length ? accepted.join(", ") : "identity";
 }
 
 export function originUrl(requestUrl: URL, origin: string | undefined): URL {

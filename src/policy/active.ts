@@ -28,13 +28,15 @@ export function activatePolicy(source: PolicyFiles): ActivePolicy {
 /** lol-html is the judge of selector syntax, so selectors are checked here, in the runtime. */
 function selectorDiagnostics(policy: Policy): Diagnostic[] {
   return policy.vendors.flatMap((v) =>
-    invalidSelectors(v.selectors).map((selector) => ({
-      file: `policies/vendors/${v.id}.yaml`,
-      path: `selectors[${v.selectors.indexOf(selector)}]`,
-      expected: "a CSS selector lol-html supports",
-      received: JSON.stringify(selector),
-      fix: "use tag, #id, .class, [attr], [attr=value], [attr*=value] and descendant/child combinators",
-    })),
+    v.selectors.flatMap((selector, i) =>
+      invalidSelectors([selector]).map(() => ({
+        file: `policies/vendors/${v.id}.yaml`,
+        path: `selectors[${i}]`,
+        expected: "a CSS selector lol-html supports",
+        received: JSON.stringify(selector),
+        fix: "use tag, #id, .class, [attr], [attr=value], [attr*=value] and descendant/child combinators",
+      })),
+    ),
   );
 }
 

@@ -2,6 +2,8 @@
  * Turns a validated Policy into the matchers the gate uses, once per isolate. Like hono's
  * ip-restriction middleware, a bad rule fails here, at start, never on a request.
  */
+import { type CompiledBeacon, compileBeacons } from "../beacon/compile";
+import { type CompiledCookieRule, compileCookieRules } from "../consent/withdrawal";
 import { type InlinePattern, normalizeInline } from "../html/inline-match";
 import { compileUrlMatcher, type UrlMatcher } from "../html/url-match";
 import type { Policy } from "./load";
@@ -29,7 +31,11 @@ export interface CompiledPolicy {
   urls: UrlMatcher;
   inline: readonly InlinePattern[];
   selectors: readonly CompiledSelector[];
+  /** Cookie name patterns per vendor, for withdrawal. */
+  cookies: readonly CompiledCookieRule[];
   sites: readonly SiteFile[];
+  /** First-party tag and beacon rules (`beacon:` blocks); none under the failsafe. */
+  beacons: readonly CompiledBeacon[];
   /**
    * When true, every third-party URL counts as refused, not only the vendors'. Set when the
    * policy failed to load, so that the gate fails closed.
@@ -51,7 +57,9 @@ export function compilePolicy(policy: Policy, failsafe = false): CompiledPolicy 
     urls: compileUrlMatcher(policy.vendors),
     inline,
     selectors,
+    cookies: compileCookieRules(policy.vendors),
     sites: policy.sites,
+    beacons: failsafe ? [] : compileBeacons(policy.vendors),
     failsafe,
   };
 }

@@ -51,7 +51,8 @@ function issueToDiagnostic(file: string, issue: z.core.$ZodIssue): Diagnostic {
     case "unrecognized_keys":
       return {
         file,
-        path,
+        // The key's own path when there is one key, so the heading names the field.
+        path: issue.keys.length === 1 ? formatPath([...issue.path, issue.keys[0] as string]) : path,
         expected: "only the documented keys",
         received: `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`,
         fix: `remove or rename ${issue.keys.join(", ")}; see the policy file reference in README.md`,
@@ -65,7 +66,9 @@ function issueToDiagnostic(file: string, issue: z.core.$ZodIssue): Diagnostic {
         fix:
           received === "nothing (the field is missing)"
             ? `add the required field "${path}"`
-            : `change "${path}" to a ${issue.expected}`,
+            : path === ""
+              ? "write the file as a YAML mapping of the documented keys (key: value lines)"
+              : `change "${path}" to ${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`,
       };
     case "invalid_value":
       return {
@@ -75,6 +78,24 @@ function issueToDiagnostic(file: string, issue: z.core.$ZodIssue): Diagnostic {
         received,
         fix: `set "${path}" to one of the allowed values`,
       };
+    case "invalid_union":
+      // A discriminated union (consent.sources[].type): name the allowed values.
+      if ("discriminator" in issue && typeof issue.discriminator === "string") {
+        const options = (issue as { options?: unknown[] }).options ?? [];
+        const given = (issue as { input?: unknown }).input;
+        return {
+          file,
+          path: formatPath([...issue.path]),
+          expected: `one of ${options.map((v) => JSON.stringify(v)).join(", ")}`,
+          received: preview(
+            typeof given === "object" && given !== null
+              ? (given as Record<string, unknown>)[issue.discriminator]
+              : given,
+          ),
+          fix: `set "${formatPath([...issue.path])}" to one of the supported types`,
+        };
+      }
+      return { file, path, expected: issue.message, received, fix: `correct "${path}"` };
     case "too_small":
     case "too_big":
       return {
@@ -90,7 +111,8 @@ function issueToDiagnostic(file: string, issue: z.core.$ZodIssue): Diagnostic {
         path,
         expected: issue.message,
         received,
-        fix: (field && FIELD_FIXES[field]) || `correct "${path}"`,
+        // A schema refinement may carry its own advice (`params.fix`).
+        fix: (issue.code === "custom" && issue.params?.fix) || (field && FIELD_FIXES[field]) || `correct "${path}"`,
       };
   }
 }
@@ -162,7 +184,10 @@ export function loadPolicy(files: PolicyFiles): LoadResult {
       fix: `add ${SITE_DIR}default.yaml with hosts: ["*"]`,
     });
   }
-  if (purposes) checkReferences(purposes, sites, vendors, diagnostics);
+  // Vendor ids by file name, including files that did not validate, so one broken vendor file is
+  // not also reported as missing wherever it is referenced.
+  const vendorFileIds = names.filter((f) => f.startsWith(VENDOR_DIR)).map((f) => f.slice(VENDOR_DIR.length).replace(/\.ya?ml$/, ""));
+  if (purposes) checkReferences(purposes, sites, vendors, vendorFileIds, diagnostics);
   if (diagnostics.length || !purposes) return { ok: false, diagnostics };
   return {
     ok: true,
@@ -174,6 +199,7 @@ function checkReferences(
   purposes: Purpose[],
   sites: Array<{ file: string; site: SiteFile }>,
   vendors: Array<{ file: string; vendor: VendorFile }>,
+  vendorFileIds: readonly string[],
   out: Diagnostic[],
 ): void {
   const ids = purposes.map((p) => p.id);
@@ -196,7 +222,11 @@ function checkReferences(
       received: "none",
       fix: "mark the strictly necessary purpose required: true",
     });
-  const purposeFix = `use one of: ${ids.join(", ")}`;
+  const purposeFix = `use one of: ${[...known].join(", ")}`;
+  const optionalFix = `use one of the optional purposes: ${purposes
+    .filter((p) => !p.required)
+    .map((p) => p.id)
+    .join(", ")}`;
 
   const hostOwners = new Map<string, string>();
   for (const { file, site } of sites) {
@@ -220,9 +250,36 @@ function checkReferences(
           path: `gpc.refuses[${i}]`,
           expected: "a purpose that is not required",
           received: preview(id),
-          fix: purposeFix.replace("one of", "one of the optional purposes among"),
+          fix: optionalFix,
         });
     });
+    checkConsentSources(file, site, purposes, out);
+    const mode = site.googleConsentMode;
+    if (mode) {
+      const vendorIdSet = new Set(vendorFileIds);
+      mode.vendors.forEach((id, i) => {
+        if (!vendorIdSet.has(id))
+          out.push({
+            file,
+            path: `googleConsentMode.vendors[${i}]`,
+            expected: "the id of a vendor file",
+            received: preview(id),
+            fix: `use one of: ${[...vendorIdSet].join(", ")}`,
+          });
+      });
+      for (const [signal, list] of Object.entries(mode.signals)) {
+        list.forEach((id, i) => {
+          if (!known.has(id))
+            out.push({
+              file,
+              path: `googleConsentMode.signals.${signal}[${i}]`,
+              expected: "a declared purpose id",
+              received: preview(id),
+              fix: purposeFix,
+            });
+        });
+      }
+    }
   }
 
   const urlOwners = new Map<string, string>();
@@ -250,13 +307,25 @@ function checkReferences(
         fix: purposeFix,
       });
     const required = purposes.find((p) => p.id === vendor.purpose)?.required;
-    if (required && (vendor.hosts.length || vendor.inline.length || vendor.selectors.length))
+    // A required vendor's hosts are the site's own CDNs and APIs: never refused, and allowed in the
+    // CSP. URL rules, inline snippets and selectors are refused: the most specific URL rule decides
+    // a URL, so one here would shield another vendor's tag from refusal.
+    const patterns = vendor.urls.length + vendor.inline.length + vendor.selectors.length;
+    if (required && patterns)
       out.push({
         file,
-        path: "hosts",
+        path: vendor.urls.length ? "urls" : vendor.inline.length ? "inline" : "selectors",
         expected: "no tag patterns on a vendor of a required purpose (they could never be refused)",
-        received: `${vendor.hosts.length} hosts, ${vendor.inline.length} inline, ${vendor.selectors.length} selectors`,
-        fix: "move the tags to a vendor with an optional purpose, or list only cookies here",
+        received: `${vendor.urls.length} urls, ${vendor.inline.length} inline, ${vendor.selectors.length} selectors`,
+        fix: "move the tags to a vendor with an optional purpose; a required vendor lists only hosts and cookies",
+      });
+    if (vendor.placeholder?.at === "selector" && vendor.selectors.length === 0)
+      out.push({
+        file,
+        path: "placeholder.at",
+        expected: 'selectors to stand in for when placeholder.at is "selector"',
+        received: "no selectors",
+        fix: 'add the container\'s selector to selectors, or use at: "body-end"',
       });
     vendor.urls.forEach((url, i) => {
       const owner = urlOwners.get(url.toLowerCase());
@@ -284,4 +353,54 @@ function checkReferences(
       else inlineOwners.set(key, file);
     });
   }
+}
+
+/**
+ * consent.sources and records: every mapped purpose is a declared optional purpose, each source
+ * type appears once, and the gatekeeper's own cookie comes first, so that a choice or a withdrawal
+ * made on the gatekeeper's banner or preferences page is never overridden by another consent
+ * manager. Proof of a consent is kept at least as long as the consent lasts.
+ */
+function checkConsentSources(file: string, site: SiteFile, purposes: Purpose[], out: Diagnostic[]): void {
+  const optional = new Set(purposes.filter((p) => !p.required).map((p) => p.id));
+  const optionalFix = `use one of the optional purposes: ${[...optional].join(", ")}`;
+  const sources = site.consent.sources;
+  const seen = new Set<string>();
+  sources.forEach((source, i) => {
+    if (seen.has(source.type))
+      out.push({
+        file,
+        path: `consent.sources[${i}].type`,
+        expected: "each source type once",
+        received: `${preview(source.type)}, listed before`,
+        fix: "remove the second entry",
+      });
+    seen.add(source.type);
+    if (source.type === "gatekeeper") return;
+    for (const purpose of Object.keys(source.map))
+      if (!optional.has(purpose))
+        out.push({
+          file,
+          path: `consent.sources[${i}].map.${purpose}`,
+          expected: "a declared purpose that is not required",
+          received: preview(purpose),
+          fix: optionalFix,
+        });
+  });
+  if (sources[0]?.type !== "gatekeeper")
+    out.push({
+      file,
+      path: "consent.sources[0]",
+      expected: 'the gatekeeper\'s own cookie first: { type: "gatekeeper" }',
+      received: preview(sources[0]?.type),
+      fix: "put - type: gatekeeper first, so that a choice or withdrawal made on the banner always takes effect",
+    });
+  if (site.records.retentionDays < site.consent.lifetimeDays)
+    out.push({
+      file,
+      path: "records.retentionDays",
+      expected: `at least consent.lifetimeDays (${site.consent.lifetimeDays}): proof must outlive the consent`,
+      received: preview(site.records.retentionDays),
+      fix: `set records.retentionDays to ${site.consent.lifetimeDays} or more`,
+    });
 }

@@ -4,6 +4,7 @@
  * editors, and the worker at isolate start.
  */
 import { z } from "zod";
+import { consentSourcesSchema, recordsSchema } from "./consent-sources";
 
 /** Purpose ids go into the consent cookie, joined by "-", so they are short lowercase words. */
 export const PURPOSE_ID = /^[a-z][a-z0-9]{0,31}$/;
@@ -42,6 +43,177 @@ export const cookieSchema = z
   })
   .strict();
 
+/**
+ * First-party serving of a vendor's tag and beacons (`beacon:` in a vendor file; README "First-party
+ * analytics"). Parameter rules are shaped like normalize-url's removeQueryParameters /
+ * keepQueryParameters: `keep` (an allowlist) overrides `remove` (a denylist); `others` decides the
+ * rest. Names may end in `*` (`up.*`, `utm_*`).
+ */
+const BEACON_PARAM = /^[A-Za-z0-9_.-]{1,64}\*?$/;
+const BEACON_PARAM_EXACT = /^[A-Za-z0-9_.-]{1,64}$/;
+/** A path the gatekeeper answers itself: under /__gk/, lowercase segments, no dot segments. */
+const FIRST_PARTY_PATH = /^\/__gk(\/[a-z0-9_-][a-z0-9._-]{0,62})+$/;
+/** A host + path (no scheme, no query), as in `urls`: `www.googletagmanager.com/gtag/js`. */
+const TAG_URL = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\/[A-Za-z0-9/._~-]*$/;
+const JS_NAME = /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/;
+const beaconParamRules = z
+  .object({
+    /** Forwarded even when `remove` names them too (the allowlist wins). */
+    keep: z.array(z.string().regex(BEACON_PARAM)).default([]),
+    /** Dropped unless `keep` names them. */
+    remove: z.array(z.string().regex(BEACON_PARAM)).default([]),
+    /** Names on neither list: `drop` (fail closed) or `keep`. */
+    others: z.enum(["keep", "drop"]).default("drop"),
+    /** Parameters set to a fixed value after stripping (e.g. `gcs: G100`, analytics storage denied). */
+    set: z.record(z.string().regex(BEACON_PARAM_EXACT), z.string().regex(/^[\x21-\x7e]{1,64}$/)).default({}),
+  })
+  .strict();
+const httpsUpstream = z.url({ protocol: /^https$/ });
+const addBeaconIssue = (ctx: z.RefinementCtx, path: PropertyKey[], message: string, input: unknown, fix: string) =>
+  ctx.addIssue({ code: "custom", path, message, input, params: { fix } });
+
+export const beaconSchema = z
+  .object({
+    /** First-party base path; gtag's transport_url / server_container_url is `<site><base>`. */
+    base: z.string().regex(FIRST_PARTY_PATH),
+    /** The vendor's tag, served first-party: `from` URLs in pages are re-pointed to `to`. */
+    tag: z
+      .object({
+        from: z.array(z.string().regex(TAG_URL)).min(1),
+        to: z.string().regex(FIRST_PARTY_PATH),
+        /** Where the edge fetches the tag; the query is rebuilt from `query` below. */
+        upstream: httpsUpstream,
+        /** The only query parameters passed on, each with an anchored regular expression for its value. */
+        query: z.record(z.string().regex(/^[A-Za-z0-9_]{1,32}$/), z.string().min(3).max(200)),
+        required: z.array(z.string().regex(/^[A-Za-z0-9_]{1,32}$/)).default([]),
+        /** Cache API lifetime of the fetched tag, and its browser max-age. */
+        cacheSeconds: z.number().int().min(0).max(86_400).default(300),
+        /**
+         * The `data-gatekeeper` script injected before the tag: a `set` command on the page's data
+         * layer (named by the tag URL's `layerParam`, else `layer`) with each `set` key = `<site><base>`.
+         */
+        config: z
+          .object({
+            layer: z.string().regex(JS_NAME).default("dataLayer"),
+            layerParam: z
+              .string()
+              .regex(/^[A-Za-z0-9_]{1,32}$/)
+              .optional(),
+            set: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/)).min(1),
+          })
+          .strict(),
+      })
+      .strict()
+      .optional(),
+    /** The beacon endpoint and the one upstream URL its hits are forwarded to. */
+    collect: z.object({ path: z.string().regex(FIRST_PARTY_PATH), upstream: httpsUpstream }).strict(),
+    /** Larger POST bodies get 413. */
+    maxBodyBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
+    /** How long to wait for the upstream's response head. */
+    timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+    /** The Workers rate-limiting binding (wrangler.toml `[[ratelimits]]`) keyed by client address. */
+    rateLimit: z
+      .object({ binding: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/) })
+      .strict()
+      .optional(),
+    /** Off: Google sees only the edge's address. On: IPv4 /24 or IPv6 /48 in `param`. */
+    ip: z
+      .object({ truncate: z.boolean().default(false), param: z.string().regex(BEACON_PARAM_EXACT).default("_uip") })
+      .strict()
+      .default({ truncate: false, param: "_uip" }),
+    /** Without consent for the vendor's purpose: `drop` (204, nothing sent) or `anonymous` rules. */
+    withoutConsent: z.enum(["drop", "anonymous"]).default("drop"),
+    params: z.object({ consented: beaconParamRules, anonymous: beaconParamRules.optional() }).strict(),
+    /** Parameters holding page URLs: fragment and credentials removed, query filtered by `query`. */
+    urls: z
+      .object({
+        params: z.array(z.string().regex(BEACON_PARAM)).min(1),
+        query: beaconParamRules.omit({ set: true }),
+      })
+      .strict()
+      .optional(),
+    /** Parameters dropped whole when their value looks like personal data. */
+    pii: z
+      .object({
+        params: z.array(z.string().regex(BEACON_PARAM)).min(1),
+        detect: z.array(z.enum(["email", "hetu", "phone", "iban"])).min(1),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    const under = `${b.base}/`;
+    if (b.tag && !b.tag.to.startsWith(under))
+      addBeaconIssue(ctx, ["tag", "to"], `a path under base (${under})`, b.tag.to, `start tag.to with ${under}`);
+    if (!b.collect.path.startsWith(under))
+      addBeaconIssue(
+        ctx,
+        ["collect", "path"],
+        `a path under base (${under})`,
+        b.collect.path,
+        `start it with ${under}`,
+      );
+    if (b.tag?.to === b.collect.path)
+      addBeaconIssue(ctx, ["tag", "to"], "a path other than collect.path", b.tag.to, "give the tag its own path");
+    const upstreams: Array<[PropertyKey[], string]> = [[["collect", "upstream"], b.collect.upstream]];
+    if (b.tag) upstreams.push([["tag", "upstream"], b.tag.upstream]);
+    for (const [path, raw] of upstreams) {
+      const u = new URL(raw);
+      if (u.username || u.password || u.search || u.hash || u.port)
+        addBeaconIssue(
+          ctx,
+          path,
+          "an https URL without credentials, port, query or fragment",
+          raw,
+          "write it as https://host/path",
+        );
+    }
+    for (const [name, source] of Object.entries(b.tag?.query ?? {})) {
+      let ok = source.startsWith("^") && source.endsWith("$");
+      try {
+        new RegExp(source);
+      } catch {
+        ok = false;
+      }
+      if (!ok)
+        addBeaconIssue(
+          ctx,
+          ["tag", "query", name],
+          "an anchored regular expression (^…$)",
+          source,
+          'write e.g. "^G-[A-Z0-9]{4,20}$"',
+        );
+    }
+    b.tag?.required.forEach((name, i) => {
+      if (!(name in (b.tag?.query ?? {})))
+        addBeaconIssue(
+          ctx,
+          ["tag", "required", i],
+          "a parameter listed in tag.query",
+          name,
+          "add it to tag.query or remove it here",
+        );
+    });
+    const layerParam = b.tag?.config.layerParam;
+    if (layerParam && !(layerParam in (b.tag?.query ?? {})))
+      addBeaconIssue(
+        ctx,
+        ["tag", "config", "layerParam"],
+        "a parameter listed in tag.query",
+        layerParam,
+        "add it to tag.query",
+      );
+    if (b.withoutConsent === "anonymous" && !b.params.anonymous)
+      addBeaconIssue(
+        ctx,
+        ["params", "anonymous"],
+        "rules for withoutConsent: anonymous",
+        undefined,
+        "add params.anonymous, or set withoutConsent: drop",
+      );
+  });
+
 export const vendorFileSchema = z
   .object({
     id: z.string().regex(VENDOR_ID),
@@ -58,8 +230,68 @@ export const vendorFileSchema = z
     /** CSS selectors (as lol-html supports them) of the vendor's containers, removed when refused. */
     selectors: z.array(z.string().min(1).max(200)).default([]),
     cookies: z.array(cookieSchema).default([]),
+    /** First-party tag and beacon forwarding (README "First-party analytics"); see beaconSchema. */
+    beacon: beaconSchema.optional(),
+    /**
+     * What the visitor sees where the vendor was removed, with a one-click allow for its purpose:
+     * `selector` replaces each element its `selectors` match; `body-end` adds a button at the end
+     * of the page when any of its tags was removed (a chat launcher has no element of its own).
+     */
+    placeholder: z
+      .object({ at: z.enum(["selector", "body-end"]), text: text, button: text })
+      .strict()
+      .optional(),
   })
   .strict();
+
+/** Every text the visitor sees, per language; a missing key is an error, not a blank. */
+export const TEXT_KEYS = [
+  "bannerTitle",
+  "bannerBody",
+  "acceptAll",
+  "rejectAll",
+  "settings",
+  "preferencesTitle",
+  "preferencesIntro",
+  "save",
+  "alwaysOn",
+  "vendors",
+  "cookies",
+  "cookie",
+  "lifetime",
+  "domain",
+  "declarationTitle",
+  "declarationIntro",
+  "privacyPolicy",
+  "footerLink",
+  "current",
+  "allowed",
+  "refused",
+  "placeholderAllow",
+  "receiptTitle",
+  "receiptIntro",
+  "receiptNone",
+  "receiptNotStored",
+  "receiptOtherSource",
+  "consentId",
+  "recordedAt",
+  "policyVersion",
+  "consentSource",
+  "language",
+  "textVersion",
+] as const;
+const uiTexts = z.object(Object.fromEntries(TEXT_KEYS.map((k) => [k, z.string().min(1).max(2000)]))).strict();
+
+/** Google Consent Mode v2 signals; https://developers.google.com/tag-platform/security/guides/consent */
+export const CONSENT_MODE_SIGNALS = [
+  "ad_storage",
+  "ad_user_data",
+  "ad_personalization",
+  "analytics_storage",
+  "functionality_storage",
+  "personalization_storage",
+  "security_storage",
+] as const;
 
 export const siteFileSchema = z
   .object({
@@ -77,9 +309,13 @@ export const siteFileSchema = z
         lifetimeDays: z.number().int().min(1).max(400),
         /** Without valid consent: `deny` allows only required purposes. Nothing else is offered. */
         default: z.literal("deny"),
+        /** Where consent may come from, in priority order: the first present and valid one decides. */
+        sources: consentSourcesSchema,
       })
       .strict(),
     gpc: z.object({ honour: z.boolean(), refuses: z.array(z.string().regex(PURPOSE_ID)).default([]) }).strict(),
+    /** Proof of consent in D1: how long records are kept. */
+    records: recordsSchema,
     origin: z
       .object({ timeoutMs: z.number().int().min(100).max(120_000).default(30_000) })
       .strict()
@@ -96,6 +332,38 @@ export const siteFileSchema = z
       })
       .strict()
       .default({ inlineBytes: 1024 * 1024 }),
+    ui: z
+      .object({
+        /** Inject a "cookie settings" link at the end of every page, so withdrawing is one click away. */
+        footerLink: z.boolean(),
+        /** The site's privacy policy, linked from the declaration and the preferences page. */
+        privacyPolicy: z.url({ protocol: /^https?$/ }),
+        /** Bump when the banner's wording changes; recorded with each consent. */
+        textVersion: z.number().int().min(1),
+        texts: z.object({ fi: uiTexts, sv: uiTexts, en: uiTexts }).strict(),
+      })
+      .strict(),
+    /**
+     * A Content-Security-Policy per decision, sent beside the origin's own: `'self'` plus the
+     * hosts of allowed vendors. `report-only` is the safe first step of a rollout.
+     */
+    csp: z
+      .object({ mode: z.enum(["enforce", "report-only", "off"]) })
+      .strict()
+      .default({ mode: "report-only" }),
+    /**
+     * Where a listed vendor may load, a `gtag('consent','default',…)` goes first: each signal is
+     * granted when every purpose listed for it is allowed.
+     */
+    googleConsentMode: z
+      .object({
+        vendors: z.array(z.string().regex(VENDOR_ID)).min(1),
+        signals: z
+          .object(Object.fromEntries(CONSENT_MODE_SIGNALS.map((k) => [k, z.array(z.string().regex(PURPOSE_ID))])))
+          .strict(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -49,3 +49,18 @@ export function consentCookie(purposes: string[], version = 1, issuedAt = NOW - 
 
 export const html = (body: string, init: ResponseInit = {}) =>
   new Response(body, { ...init, headers: { "content-type": "text/html; charset=utf-8", ...(init.headers ?? {}) } });
+
+/**
+ * The page without the gatekeeper's own elements (`data-gatekeeper`), removed by HTMLRewriter so
+ * every other byte stays as it came: what the contract compares with the origin's page.
+ */
+export function stripInjected(page: string): Promise<string> {
+  return new HTMLRewriter()
+    .on("[data-gatekeeper]", {
+      element(el) {
+        el.remove();
+      },
+    })
+    .transform(new Response(page))
+    .text();
+}

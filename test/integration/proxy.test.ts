@@ -94,7 +94,7 @@ describe("responses from the origin", () => {
     expect(res.headers.has("content-length")).toBe(false);
     expect(res.headers.getSetCookie()).toEqual(["AWSALB=a; Path=/", "AWSALBCORS=a; Path=/; SameSite=None; Secure"]);
     expect(res.headers.get("cache-control")).toBe("max-age=60");
-    expect(res.headers.get("vary")).toBe("Accept-Encoding, Cookie, Sec-GPC");
+    expect(res.headers.get("vary")).toBe("Accept-Encoding, Cookie, Sec-GPC, Accept-Language");
   });
 
   it("drops hop-by-hop response headers", async () => {

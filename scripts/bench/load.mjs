@@ -1,0 +1,114 @@
+// Load generation (autocannon) and probes (node:http), with latencies kept at full precision:
+// autocannon's own histogram has 1 ms resolution, too coarse for pages served in a few ms.
+import { request } from "node:http";
+import { constants, createGunzip } from "node:zlib";
+import autocannon from "autocannon";
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+/**
+ * One autocannon run. `duration` (s) or `amount` (requests). `onProgress(done)` is called about
+ * every `progressEvery` responses. Resolves with req/s, exact p50/p99 latency, counts and errors.
+ */
+export function runLoad({ url, connections, duration, amount, headers = {}, onProgress, progressEvery = 500 }) {
+  return new Promise((resolve, reject) => {
+    const latencies = [];
+    let done = 0;
+    const instance = autocannon(
+      { url, connections, duration, amount, headers, timeout: 30, pipelining: 1 },
+      (error, result) => {
+        if (error) return reject(error);
+        latencies.sort((a, b) => a - b);
+        const completed = result.totalCompletedRequests;
+        resolve({
+          requests: completed,
+          seconds: result.duration,
+          rps: completed / result.duration,
+          p50: percentile(latencies, 50),
+          p99: percentile(latencies, 99),
+          non2xx: result.non2xx,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          bytes: result.totalBytes,
+        });
+      },
+    );
+    instance.on("response", (_client, _status, _bytes, responseTime) => {
+      latencies.push(responseTime);
+      done++;
+      if (onProgress && done % progressEvery === 0) onProgress(done);
+    });
+  });
+}
+
+/**
+ * Streaming probe: one GET on a fresh connection. Times (ms from sending) of the response head,
+ * the first body byte, the first decoded HTML byte (gunzipped when the answer is gzip) and the
+ * end, plus what the first decoded bytes were.
+ */
+export function probeStream(url, acceptEncoding, timeoutMs = 15_000) {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const at = () => performance.now() - start;
+    const times = { head: Number.NaN, firstByte: Number.NaN, firstDecoded: Number.NaN, end: Number.NaN };
+    let encoding = "identity";
+    let firstText = "";
+    let decodedBytes = 0;
+    const req = request(url, { headers: { "accept-encoding": acceptEncoding }, agent: false }, (res) => {
+      times.head = at();
+      encoding = res.headers["content-encoding"] ?? "identity";
+      const decoded = encoding === "gzip" ? createGunzip({ finishFlush: constants.Z_SYNC_FLUSH }) : res;
+      res.once("data", () => {
+        times.firstByte = at();
+      });
+      decoded.on("data", (chunk) => {
+        if (Number.isNaN(times.firstDecoded)) {
+          times.firstDecoded = at();
+          firstText = String(chunk).slice(0, 2000);
+        }
+        decodedBytes += chunk.length;
+      });
+      decoded.on("end", () => {
+        times.end = at();
+        clearTimeout(timer);
+        resolve({ status: res.statusCode, encoding, times, firstText, decodedBytes });
+      });
+      decoded.on("error", reject);
+      if (decoded !== res) res.pipe(decoded);
+    });
+    const timer = setTimeout(() => req.destroy(new Error(`no complete answer within ${timeoutMs} ms`)), timeoutMs);
+    req.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    req.end();
+  });
+}
+
+/** A plain GET, read to the end: status, body bytes, and whether the stream ended cleanly. */
+export function getOnce(url, headers = {}, timeoutMs = 60_000) {
+  return new Promise((resolve) => {
+    const start = performance.now();
+    const chunks = [];
+    const req = request(url, { headers, agent: false }, (res) => {
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode, body: Buffer.concat(chunks), ok: true, ms: performance.now() - start });
+      });
+      res.on("error", (error) =>
+        resolve({ status: res.statusCode, body: Buffer.concat(chunks), ok: false, error: error.code ?? error.message }),
+      );
+    });
+    const timer = setTimeout(() => req.destroy(new Error("timeout")), timeoutMs);
+    req.on("error", (error) => {
+      clearTimeout(timer);
+      resolve({ status: 0, body: Buffer.concat(chunks), ok: false, error: error.code ?? error.message });
+    });
+    req.end();
+  });
+}

@@ -1,0 +1,65 @@
+// The benchmark origin, run as its own process so it does not share an event loop with the load
+// generator. Serves the pages of pages.mjs from memory (identity, with Content-Length), and
+// /slow: the <head> at once, the rest 2 s later (gzip, flushed per part, when accepted).
+// Prints {"port": n} on stdout once listening; exits on SIGTERM or when its parent goes away.
+import { createServer } from "node:http";
+import { constants, createGzip } from "node:zlib";
+import { allPages, slowPageParts } from "./pages.mjs";
+
+const SLOW_DELAY_MS = 2000;
+const pages = Object.fromEntries(Object.entries(allPages()).map(([name, html]) => [`/${name}`, Buffer.from(html)]));
+const [slowHead, slowRest] = slowPageParts();
+const HTML = "text/html; charset=utf-8";
+
+function acceptsGzip(header) {
+  return String(header ?? "")
+    .split(",")
+    .some((part) => {
+      const [coding, ...params] = part.trim().toLowerCase().split(";");
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      return (coding === "gzip" || coding === "*") && (q === undefined || Number(q.slice(2)) > 0);
+    });
+}
+
+function slow(req, res) {
+  const timers = new Set();
+  res.on("close", () => {
+    for (const t of timers) clearTimeout(t);
+  });
+  if (acceptsGzip(req.headers["accept-encoding"])) {
+    res.writeHead(200, { "content-type": HTML, "content-encoding": "gzip", vary: "Accept-Encoding" });
+    const gzip = createGzip();
+    gzip.pipe(res);
+    gzip.write(slowHead);
+    gzip.flush(constants.Z_SYNC_FLUSH);
+    const t = setTimeout(() => gzip.end(slowRest), SLOW_DELAY_MS);
+    timers.add(t);
+  } else {
+    res.writeHead(200, { "content-type": HTML });
+    res.write(slowHead);
+    const t = setTimeout(() => res.end(slowRest), SLOW_DELAY_MS);
+    timers.add(t);
+  }
+}
+
+const server = createServer((req, res) => {
+  const path = new URL(req.url ?? "/", "http://origin").pathname;
+  if (path === "/slow") return slow(req, res);
+  const page = pages[path];
+  if (!page) {
+    res.writeHead(404, { "content-type": "text/plain" });
+    return res.end("not found\n");
+  }
+  res.writeHead(200, { "content-type": HTML, "content-length": page.length });
+  res.end(page);
+});
+server.keepAliveTimeout = 30_000;
+server.listen(0, "127.0.0.1", () => {
+  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
+});
+const stop = () => server.close(() => process.exit(0)) && server.closeAllConnections();
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
+// The parent holds our stdin open: when it dies, however it dies, we go too.
+process.stdin.on("end", () => process.exit(0));
+process.stdin.resume();

@@ -1,0 +1,116 @@
+// Building the deploy bundle and serving workers straight from workerd through Miniflare's API
+// (no `wrangler dev`, whose dev proxy is slower and buffers streams). Each worker gets its own
+// workerd process, found under our pid in /proc so its CPU time and memory can be read.
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { childPids } from "./proc.mjs";
+
+const ROOT = join(dirname(new URL(import.meta.url).pathname), "..", "..");
+const fromRoot = createRequire(join(ROOT, "package.json"));
+// The Miniflare (and so the workerd) that the project's wrangler runs, not whichever copy npm
+// hoisted to the top of node_modules for another package.
+const fromWrangler = createRequire(fromRoot.resolve("wrangler/package.json"));
+const MINIFLARE_ENTRY = fromWrangler.resolve("miniflare");
+const fromMiniflare = createRequire(MINIFLARE_ENTRY);
+
+export const versions = {
+  wrangler: JSON.parse(readFileSync(fromRoot.resolve("wrangler/package.json"), "utf8")).version,
+  miniflare: JSON.parse(readFileSync(fromWrangler.resolve("miniflare/package.json"), "utf8")).version,
+  workerd: JSON.parse(readFileSync(fromMiniflare.resolve("workerd/package.json"), "utf8")).version,
+};
+
+/** compatibility_date from wrangler.toml, so the bundle runs as it would be deployed. */
+export function compatibilityDate() {
+  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
+  if (!date) throw new Error("wrangler.toml has no compatibility_date");
+  return date;
+}
+
+/** `wrangler deploy --dry-run --outdir <dir>`: the deployable bundle, built offline. */
+export function buildBundle(outdir) {
+  const wrangler = join(dirname(fromRoot.resolve("wrangler/package.json")), "bin", "wrangler.js");
+  const result = spawnSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outdir], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1" },
+    timeout: 120_000,
+  });
+  if (result.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${result.stdout}\n${result.stderr}`);
+  return join(outdir, "index.js");
+}
+
+/** The floor: a worker that only forwards to the origin. */
+export function writeFloorWorker(dir) {
+  const path = join(dir, "floor.mjs");
+  writeFileSync(
+    path,
+    "export default {\n  fetch(request, env) {\n    const url = new URL(request.url);\n" +
+      "    return fetch(new Request(env.ORIGIN + url.pathname + url.search, request));\n  },\n};\n",
+  );
+  return path;
+}
+
+/**
+ * Serves one module worker from its own workerd process. Returns its URL, the workerd pid and
+ * a dispose function.
+ */
+export async function serveWorker({ scriptPath, bindings, ratelimits }) {
+  const { Miniflare } = await import(MINIFLARE_ENTRY);
+  const before = new Set(childPids(process.pid, "workerd"));
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath,
+    modulesRoot: dirname(scriptPath),
+    compatibilityDate: compatibilityDate(),
+    bindings,
+    ratelimits,
+    host: "127.0.0.1",
+    port: 0,
+  });
+  let url;
+  try {
+    url = await mf.ready;
+  } catch (error) {
+    await mf.dispose().catch(() => {});
+    throw error;
+  }
+  const pids = childPids(process.pid, "workerd").filter((pid) => !before.has(pid));
+  if (pids.length !== 1) {
+    await mf.dispose().catch(() => {});
+    throw new Error(`expected one new workerd process, found ${pids.length}`);
+  }
+  return { url: url.href.replace(/\/$/, ""), pid: pids[0], dispose: () => mf.dispose() };
+}
+
+/**
+ * The origin server (origin.mjs) in its own process group. It exits when our stdin pipe to it
+ * closes, so it cannot outlive us even if we are killed.
+ */
+export async function startOrigin() {
+  const child = spawn(process.execPath, [join(ROOT, "scripts", "bench", "origin.mjs")], {
+    stdio: ["pipe", "pipe", "inherit"],
+    detached: true,
+  });
+  const stop = () => {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // Already gone.
+    }
+  };
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("origin did not start within 30 s")), 30_000);
+    child.once("exit", (code) => reject(new Error(`origin exited with ${code}`)));
+    child.stdout.once("data", (data) => {
+      clearTimeout(timer);
+      resolve(JSON.parse(String(data)).port);
+    });
+  }).catch((error) => {
+    stop();
+    throw error;
+  });
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop };
+}

@@ -1,0 +1,88 @@
+/**
+ * Which vendor tags in a page are re-pointed to their first-party path, and the data-gatekeeper
+ * config that goes in before them. Pure; the rewriter (src/html/rewriter.ts) calls it per document.
+ *
+ * With the vendor's purpose allowed, `<script src="https://www.googletagmanager.com/gtag/js?id=G-X">`
+ * becomes `<script src="/__gk/ga/gtag/js?id=G-X">`, preceded once per document by
+ * `<script data-gatekeeper="first-party">` that sets gtag's transport_url and server_container_url
+ * to `<site>/__gk/ga` on the page's data layer, so the tag's hits go to the first-party endpoint.
+ * A URL is re-pointed only when the URL rules classify it as that vendor's, so a Google Ads
+ * `gtag/js?id=AW-…` on the same path is not.
+ */
+import type { Decision } from "../consent/decide";
+import { matchUrl, normalizePath } from "../html/url-match";
+import type { CompiledPolicy } from "../policy/compile";
+import type { CompiledBeacon } from "./compile";
+
+export interface Repointed {
+  /** The first-party URL (path and the original query). */
+  path: string;
+  /** The config script to insert before this element, or null (already inserted, or not a script). */
+  config: string | null;
+}
+
+export interface Repoint {
+  /**
+   * `script` is null for a non-script element (a preload link); for a script, its `nonce`
+   * attribute, which the config script copies so that it runs under the page's nonce-based CSP.
+   */
+  target(url: URL, script: { nonce: string | null } | null): Repointed | null;
+}
+
+function tagBeacons(policy: CompiledPolicy, decision: Decision): CompiledBeacon[] {
+  if (policy.failsafe) return [];
+  return policy.beacons.filter((b) => b.tag && !decision.refused[b.vendor]);
+}
+
+/** True when some allowed vendor's tags are served first-party, so the page must be rewritten. */
+export function hasRepoint(policy: CompiledPolicy, decision: Decision): boolean {
+  return tagBeacons(policy, decision).length > 0;
+}
+
+const JS_NAME = /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/;
+
+/** JSON that is also safe inside a `<script>` element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+/** A CSP nonce as CSP3 writes it (base64 or base64url); anything else is not copied. */
+const NONCE = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/** The config script for one beacon on one page. */
+export function configScript(beacon: CompiledBeacon, pageUrl: URL, tagUrl: URL, nonce: string | null = null): string {
+  const config = beacon.tag?.config;
+  if (!config) return "";
+  const named = config.layerParam ? tagUrl.searchParams.get(config.layerParam) : null;
+  const layer = named && JS_NAME.test(named) ? named : config.layer;
+  const base = pageUrl.origin + beacon.base;
+  const settings = Object.fromEntries(config.set.map((key) => [key, base]));
+  const nonceAttribute = nonce && NONCE.test(nonce) ? ` nonce="${nonce}"` : "";
+  return `<script data-gatekeeper="first-party"${nonceAttribute}>(function(w,n){w[n]=w[n]||[];(function(){w[n].push(arguments)})("set",${scriptJson(settings)})})(window,${scriptJson(layer)});</script>`;
+}
+
+export function repointFor(policy: CompiledPolicy, decision: Decision, pageUrl: URL): Repoint | null {
+  const beacons = tagBeacons(policy, decision);
+  if (!beacons.length) return null;
+  const configured = new Set<number>();
+  return {
+    target(url, script) {
+      const host = url.hostname.toLowerCase().replace(/\.+$/, "");
+      const path = normalizePath(url.pathname);
+      const beacon = beacons.find(
+        (b) =>
+          b.tag?.from.some((f) => f.host === host && f.path === path) && matchUrl(policy.urls, url).includes(b.vendor),
+      );
+      if (!beacon?.tag) return null;
+      let config: string | null = null;
+      if (script && !configured.has(beacon.vendor)) {
+        configured.add(beacon.vendor);
+        config = configScript(beacon, pageUrl, url, script.nonce);
+      }
+      return { path: beacon.tag.to + url.search, config };
+    },
+  };
+}

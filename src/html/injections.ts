@@ -1,0 +1,61 @@
+/**
+ * Where the gatekeeper's own elements go into a page, as HTMLRewriter handlers registered by the
+ * rewriter (src/html/rewriter.ts). Everything injected is markup rendered elsewhere from the
+ * policy, and every injected element carries `data-gatekeeper`.
+ */
+export interface Injections {
+  /** Before any script: first thing in <head>, or before the first <script> when there is no head. */
+  headStart?: string;
+  /** First thing in <body>: styles and the banner. */
+  bodyStart?: string;
+  /** Last thing in <body>: the footer link. */
+  bodyEnd?: string;
+  /** Stands in for an element of a refused vendor's `selectors`, keyed by vendor index. */
+  replacements?: ReadonlyMap<number, string>;
+  /** Added before </body> when a tag of this vendor (by id) was removed, e.g. the chat button. */
+  afterRemoval?: ReadonlyMap<string, string>;
+}
+
+export function registerInjections(rewriter: HTMLRewriter, injections: Injections, removed: ReadonlySet<string>): void {
+  const { headStart, bodyStart, bodyEnd, afterRemoval } = injections;
+  let headDone = !headStart;
+  let bodySeen = false;
+  let bodyEndDone = false;
+  const tail = () => {
+    bodyEndDone = true;
+    const extra = [...(afterRemoval ?? [])].filter(([vendor]) => removed.has(vendor)).map(([, html]) => html);
+    return extra.join("") + (bodyEnd ?? "");
+  };
+  if (headStart) {
+    rewriter.on("head", {
+      element(el) {
+        if (headDone) return;
+        headDone = true;
+        el.prepend(headStart, { html: true });
+      },
+    });
+    rewriter.on("script", {
+      element(el) {
+        if (headDone) return;
+        headDone = true;
+        el.before(headStart, { html: true });
+      },
+    });
+  }
+  rewriter.on("body", {
+    element(el) {
+      if (bodySeen) return;
+      bodySeen = true;
+      if (bodyStart) el.prepend(bodyStart, { html: true });
+      el.onEndTag((end) => {
+        if (!bodyEndDone) end.before(tail(), { html: true });
+      });
+    },
+  });
+  // A page whose </body> is missing still gets its footer, once its <body> was seen.
+  rewriter.onDocument({
+    end(end) {
+      if (bodySeen && !bodyEndDone) end.append(tail(), { html: true });
+    },
+  });
+}

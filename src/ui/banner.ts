@@ -1,0 +1,43 @@
+/**
+ * The consent banner, injected at the start of <body> while there is no valid consent. A plain
+ * form post works without JavaScript; the few lines of script only move focus to the dialog and
+ * apply "reject" without a reload (nothing on the page changes when everything is refused).
+ */
+import { BANNER_CSS } from "./styles";
+import { escapeHtml, nonceAttribute } from "./escape";
+import type { Language } from "./language";
+import type { Texts } from "./texts";
+
+export interface BannerInput {
+  texts: Texts;
+  lang: Language;
+  /** Same-site path to come back to after choosing. */
+  returnTo: string;
+  nonce?: string;
+}
+
+export const BANNER_SCRIPT = `(function(){var b=document.getElementById("gk-banner");if(!b)return;try{b.focus({preventScroll:true})}catch(e){}var f=b.querySelector("form");f.addEventListener("submit",function(e){var s=e.submitter;if(!s||s.value!=="none"||!window.fetch)return;e.preventDefault();var d=new URLSearchParams(new FormData(f));d.set("allow","none");fetch(f.action,{method:"POST",body:d,credentials:"same-origin",redirect:"manual"}).then(function(r){if(r.type==="opaqueredirect"||r.ok)b.remove();else f.submit()},function(){f.submit()})})})();`;
+
+export function renderBanner(input: BannerInput): string {
+  const { texts: t, lang, returnTo, nonce } = input;
+  const back = escapeHtml(returnTo);
+  return `<div data-gatekeeper id="gk-banner" class="gk" role="dialog" aria-labelledby="gk-banner-title" aria-describedby="gk-banner-body" lang="${lang}" tabindex="-1">\
+<h2 id="gk-banner-title">${escapeHtml(t.bannerTitle)}</h2>\
+<p id="gk-banner-body">${escapeHtml(t.bannerBody)}</p>\
+<form method="post" action="/__gk/consent"><input type="hidden" name="return" value="${back}"><input type="hidden" name="lang" value="${lang}"><div class="gk-actions">\
+<button type="submit" name="allow" value="all" class="gk-btn">${escapeHtml(t.acceptAll)}</button>\
+<button type="submit" name="allow" value="none" class="gk-btn">${escapeHtml(t.rejectAll)}</button>\
+<a class="gk-btn" href="/__gk/preferences?return=${encodeURIComponent(returnTo)}">${escapeHtml(t.settings)}</a>\
+</div></form>\
+<script data-gatekeeper${nonceAttribute(nonce)}>${BANNER_SCRIPT}</script></div>`;
+}
+
+/** The gatekeeper's CSS, once per page, before anything that uses it. */
+export function renderStyles(nonce: string | undefined): string {
+  return `<style data-gatekeeper${nonceAttribute(nonce)}>${BANNER_CSS}</style>`;
+}
+
+/** The always-present way back to the choice: withdrawing is one click from every page. */
+export function renderFooterLink(texts: Texts, lang: Language, returnTo: string): string {
+  return `<p data-gatekeeper class="gk-footer" lang="${lang}"><a href="/__gk/preferences?return=${encodeURIComponent(returnTo)}">${escapeHtml(texts.footerLink)}</a></p>`;
+}

@@ -1,0 +1,105 @@
+/**
+ * The cookie declaration ("Käytetyt evästeet"), generated from the same policy files that
+ * enforce cookies, so it cannot drift from what the gate does. Served at /__gk/cookies and
+ * written as Markdown by `npm run declaration`.
+ */
+import type { Purpose, SiteFile, VendorFile } from "../policy/schema";
+import { escapeHtml } from "./escape";
+import type { Language } from "./language";
+import { formatLifetime } from "./lifetime";
+import type { Texts } from "./texts";
+
+export interface DeclarationRow {
+  vendor: VendorFile;
+  cookie: VendorFile["cookies"][number];
+}
+
+export interface DeclarationSection {
+  purpose: Purpose;
+  vendors: VendorFile[];
+  rows: DeclarationRow[];
+}
+
+export function declarationSections(purposes: readonly Purpose[], vendors: readonly VendorFile[]): DeclarationSection[] {
+  return purposes.map((purpose) => {
+    const own = vendors.filter((v) => v.purpose === purpose.id);
+    return { purpose, vendors: own, rows: own.flatMap((vendor) => vendor.cookies.map((cookie) => ({ vendor, cookie }))) };
+  });
+}
+
+const DOMAIN_WORDS: Record<Language, { host: string; parent: string }> = {
+  fi: { host: "tämä sivusto", parent: "tämä sivusto ja sen aliverkkotunnukset" },
+  sv: { host: "denna webbplats", parent: "denna webbplats och dess underdomäner" },
+  en: { host: "this site", parent: "this site and its subdomains" },
+};
+
+/** The cookie's domain: concrete when the host is known, in words otherwise. */
+export function domainLabel(domain: string, host: string | null, lang: Language): string {
+  if (domain !== "host" && domain !== "parent") return domain;
+  if (!host) return DOMAIN_WORDS[lang][domain];
+  if (domain === "host") return host;
+  const labels = host.split(".");
+  return labels.length >= 2 && !/^[\d.]+$/.test(host) && !host.includes(":") ? `.${labels.slice(-2).join(".")}` : host;
+}
+
+function cookieText(row: DeclarationRow, lang: Language): string {
+  return row.cookie.description?.[lang] ?? "";
+}
+
+export function renderDeclarationHtml(input: {
+  sections: DeclarationSection[];
+  site: SiteFile;
+  texts: Texts;
+  lang: Language;
+  host: string | null;
+}): string {
+  const { texts: t, lang } = input;
+  const parts = [`<p>${escapeHtml(t.declarationIntro)}</p>`];
+  for (const s of input.sections) {
+    parts.push(`<h2>${escapeHtml(s.purpose.name[lang])}</h2><p>${escapeHtml(s.purpose.description[lang])}</p>`);
+    if (s.rows.length === 0) continue;
+    parts.push(
+      `<table><thead><tr><th scope="col">${escapeHtml(t.cookie)}</th><th scope="col">${escapeHtml(t.vendors)}</th><th scope="col">${escapeHtml(t.lifetime)}</th><th scope="col">${escapeHtml(t.domain)}</th></tr></thead><tbody>`,
+    );
+    for (const row of s.rows) {
+      const vendor = row.vendor.privacyPolicy
+        ? `<a href="${escapeHtml(row.vendor.privacyPolicy)}" rel="noopener noreferrer">${escapeHtml(row.vendor.name)}</a>`
+        : escapeHtml(row.vendor.name);
+      const what = cookieText(row, lang);
+      parts.push(
+        `<tr><td><code>${escapeHtml(row.cookie.name)}</code>${what ? `<br>${escapeHtml(what)}` : ""}</td><td>${vendor}</td><td>${escapeHtml(formatLifetime(row.cookie.lifetime, lang))}</td><td>${escapeHtml(domainLabel(row.cookie.domain, input.host, lang))}</td></tr>`,
+      );
+    }
+    parts.push("</tbody></table>");
+  }
+  parts.push(`<p><a href="${escapeHtml(input.site.ui.privacyPolicy)}">${escapeHtml(t.privacyPolicy)}</a></p>`);
+  return parts.join("\n");
+}
+
+/** Markdown cells: pipes and line breaks would break the table. */
+const md = (s: string) => s.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+
+export function renderDeclarationMarkdown(input: {
+  sections: DeclarationSection[];
+  site: SiteFile;
+  texts: Texts;
+  lang: Language;
+}): string {
+  const { texts: t, lang } = input;
+  const out = [`# ${t.declarationTitle}`, "", t.declarationIntro, ""];
+  for (const s of input.sections) {
+    out.push(`## ${s.purpose.name[lang]}`, "", s.purpose.description[lang], "");
+    if (s.rows.length === 0) continue;
+    out.push(`| ${t.cookie} | ${t.vendors} | ${t.lifetime} | ${t.domain} |`, "|---|---|---|---|");
+    for (const row of s.rows) {
+      const vendor = row.vendor.privacyPolicy ? `[${md(row.vendor.name)}](${row.vendor.privacyPolicy})` : md(row.vendor.name);
+      const what = cookieText(row, lang);
+      out.push(
+        `| \`${row.cookie.name}\`${what ? ` ${md(what)}` : ""} | ${vendor} | ${formatLifetime(row.cookie.lifetime, lang)} | ${domainLabel(row.cookie.domain, null, lang)} |`,
+      );
+    }
+    out.push("");
+  }
+  out.push(`[${t.privacyPolicy}](${input.site.ui.privacyPolicy})`, "");
+  return out.join("\n");
+}

@@ -1,0 +1,44 @@
+/** The shell of the gatekeeper's own pages (/__gk/preferences, /__gk/cookies). No script. */
+import { escapeHtml } from "./escape";
+import { LANGUAGES, type Language } from "./language";
+
+const PAGE_CSS = `body{margin:0;background:#f6f6f6;color:#1a1a1a;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+main{max-width:46rem;margin:0 auto;padding:1.5rem 1rem 3rem}
+h1{font-size:1.6rem;margin:.5rem 0 1rem}h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
+nav{display:flex;gap:1rem;justify-content:flex-end}
+a{color:#0b57d0}
+.gk-box{border:2px solid #1a1a1a;border-radius:.5rem;background:#fff;margin:0 0 1rem;padding:1rem}
+.gk-purpose{display:flex;gap:.75rem;align-items:flex-start;margin-bottom:.5rem}
+.gk-purpose input{width:1.4rem;height:1.4rem;margin:.15rem 0 0;flex:none}
+.gk-purpose label{font-weight:700;font-size:1.1rem}
+.gk-state{font-size:.9rem;color:#444}
+details{margin:.5rem 0 0}
+table{border-collapse:collapse;width:100%;background:#fff;margin:.5rem 0 1rem}
+th,td{border:1px solid #999;padding:.4rem .5rem;text-align:left;vertical-align:top}
+.gk-actions{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:1rem}
+.gk-actions form{display:contents}
+.gk-btn{flex:1 1 10rem;min-height:2.75rem;padding:.6rem 1rem;border:2px solid #1a1a1a;border-radius:.375rem;background:#1a1a1a;color:#fff;font:inherit;font-weight:600;cursor:pointer}
+.gk-btn:focus-visible,a:focus-visible,input:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}`;
+
+/** Links to the same page in the other languages. */
+function languageNav(path: string, current: Language, query: URLSearchParams): string {
+  const names: Record<Language, string> = { fi: "Suomeksi", sv: "På svenska", en: "In English" };
+  const links = LANGUAGES.filter((l) => l !== current).map((l) => {
+    const q = new URLSearchParams(query);
+    q.set("lang", l);
+    return `<a href="${escapeHtml(`${path}?${q}`)}" lang="${l}" hreflang="${l}">${names[l]}</a>`;
+  });
+  return `<nav aria-label="Language / Kieli / Språk">${links.join("")}</nav>`;
+}
+
+export function renderPage(input: { title: string; lang: Language; path: string; query: URLSearchParams; body: string }): string {
+  return `<!doctype html>
+<html lang="${input.lang}" data-gatekeeper><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(input.title)}</title><style>${PAGE_CSS}</style></head>
+<body><main>${languageNav(input.path, input.lang, input.query)}<h1>${escapeHtml(input.title)}</h1>
+${input.body}
+</main></body></html>
+`;
+}
+
+/** Our own pages run no script and load nothing from anywhere. */
+export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";

@@ -1,0 +1,10 @@
+/** The visitor-facing texts of a site in one language. */
+import type { SiteFile, TEXT_KEYS } from "../policy/schema";
+import type { Language } from "./language";
+
+export type TextKey = (typeof TEXT_KEYS)[number];
+export type Texts = Readonly<Record<TextKey, string>>;
+
+export function textsFor(site: SiteFile, lang: Language): Texts {
+  return site.ui.texts[lang] as Texts;
+}

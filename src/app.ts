@@ -13,12 +13,13 @@ import { isSameOriginPost, MAX_FORM_BYTES, parseConsentForm, safeReturnPath } fr
 import { type ConsentRecord, latestConsentRecord, loggableError, recordConsent } from "./consent/records";
 import { refusedCookieRule, stripRefusedCookies, withdrawalCookies } from "./consent/withdrawal";
 import { refusedBy } from "./html/refusal";
-import { needsRewrite, type RewritePlan } from "./html/rewriter";
+import { needsRewrite, type Removal, type RewritePlan } from "./html/rewriter";
 import { resolveUrl } from "./html/url-match";
 import { pageNonce } from "./http/csp";
 import { errorPage } from "./http/error-page";
 import { gateResponse, isHtml } from "./http/gate-response";
 import { forwardToOrigin } from "./http/origin";
+import { emitRequestLog, requestLog } from "./http/request-log";
 import type { ActivePolicy } from "./policy/active";
 import { declarationSections, renderDeclarationHtml } from "./ui/declaration";
 import { pageInjections } from "./ui/injections";
@@ -33,6 +34,8 @@ export interface Env {
   ORIGIN?: string;
   /** Workers Analytics Engine dataset for CSP report counts; logs are used where it is absent. */
   CSP_REPORTS?: AnalyticsEngineDataset;
+  /** Workers Analytics Engine dataset for per-vendor removal counters, where bound. */
+  GK_METRICS?: AnalyticsEngineDataset;
   /** D1 database for proof of consent (wrangler.toml `[[d1_databases]]`); unbound, nothing is recorded. */
   CONSENT_DB?: D1Database;
 }
@@ -228,21 +231,27 @@ export function createApp(options: AppOptions) {
     const request = c.req.raw;
     // WebSockets are not documents: the runtime forwards the upgrade as it is.
     if (request.headers.get("upgrade")?.toLowerCase() === "websocket") return fetch(request);
+    const started = Date.now();
     const decision = decideFor(request);
     const pageUrl = new URL(request.url);
     const origin = c.env?.ORIGIN || undefined;
     const secure = pageUrl.protocol === "https:";
+    const site = decision.site;
+    // Shadow mode judges everything and changes nothing: not the request, not the page.
+    const shadow = site?.mode === "shadow";
     const result = await forwardToOrigin(request, {
       origin,
-      timeoutMs: decision.site?.origin.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs: site?.origin.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       // The origin never sees cookies of refused purposes.
-      editHeaders: (headers) => {
-        const cookie = headers.get("cookie");
-        if (cookie === null) return;
-        const kept = stripRefusedCookies(cookie, policy, decision);
-        if (kept === null) headers.delete("cookie");
-        else headers.set("cookie", kept);
-      },
+      editHeaders: shadow
+        ? undefined
+        : (headers) => {
+            const cookie = headers.get("cookie");
+            if (cookie === null) return;
+            const kept = stripRefusedCookies(cookie, policy, decision);
+            if (kept === null) headers.delete("cookie");
+            else headers.set("cookie", kept);
+          },
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     });
     if (!result.ok) {
@@ -250,9 +259,28 @@ export function createApp(options: AppOptions) {
       return errorPage(result.status);
     }
     const response = result.response;
-    const site = decision.site;
+    const html = isHtml(response.headers.get("content-type"));
+    const removed = new Map<string, number>();
+    const log = () =>
+      emitRequestLog(
+        requestLog({ method: request.method, url: pageUrl, status: response.status, html, decision, removed, ms: Date.now() - started }),
+        c.env?.GK_METRICS,
+      );
+    // A filtered <noscript> is counted through the elements removed inside it.
+    const onRemoved = (r: Removal) => {
+      if (r.kind !== "noscript") removed.set(r.vendor, (removed.get(r.vendor) ?? 0) + 1);
+    };
+    const inlineLimit = site?.limits.inlineBytes ?? DEFAULT_INLINE_LIMIT;
+
+    if (shadow) {
+      const plan: RewritePlan | null = html ? { policy, decision, pageUrl, inlineLimit, dryRun: true, onRemoved, onEnd: log } : null;
+      const out = gateResponse(response, { method: request.method, publicOrigin: pageUrl.origin, origin, plan, shadow: true });
+      if (!out.rewritten) log();
+      return out.response;
+    }
+
     const injections =
-      site && isHtml(response.headers.get("content-type"))
+      site && html
         ? pageInjections({
             policy,
             site,
@@ -265,10 +293,10 @@ export function createApp(options: AppOptions) {
           })
         : undefined;
     const plan: RewritePlan | null =
-      injections || needsRewrite({ policy, decision })
-        ? { policy, decision, pageUrl, inlineLimit: site?.limits.inlineBytes ?? DEFAULT_INLINE_LIMIT, injections }
+      html && (injections || needsRewrite({ policy, decision }))
+        ? { policy, decision, pageUrl, inlineLimit, injections, onRemoved, onEnd: log }
         : null;
-    return gateResponse(response, {
+    const out = gateResponse(response, {
       method: request.method,
       publicOrigin: pageUrl.origin,
       origin,
@@ -291,7 +319,11 @@ export function createApp(options: AppOptions) {
             }
           : undefined,
     });
+    // A rewritten page logs when it has streamed through (onEnd); anything else logs now.
+    if (!out.rewritten) log();
+    return out.response;
   });
+
 
   app.onError((error) => {
     console.error(`tag-gatekeeper: ${error instanceof Error ? error.name : "error"} while handling a request`);

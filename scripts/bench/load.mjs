@@ -11,16 +11,29 @@ export function percentile(sorted, p) {
 }
 
 /**
- * One autocannon run. `duration` (s) or `amount` (requests). `onProgress(done)` is called about
- * every `progressEvery` responses. Resolves with req/s, exact p50/p99 latency, counts and errors.
+ * One autocannon run: `duration` seconds, or `amount` requests (stopped after `stopAfterSeconds`
+ * at the latest). `onProgress(done)` is called every `progressEvery` responses. Resolves with
+ * req/s, exact p50/p99 latency (and every latency with `keepLatencies`), counts and errors.
  */
-export function runLoad({ url, connections, duration, amount, headers = {}, onProgress, progressEvery = 500 }) {
+export function runLoad({
+  url,
+  connections,
+  duration,
+  amount,
+  stopAfterSeconds,
+  headers = {},
+  onProgress,
+  progressEvery = 500,
+  keepLatencies = false,
+}) {
   return new Promise((resolve, reject) => {
     const latencies = [];
     let done = 0;
+    let stopTimer;
     const instance = autocannon(
       { url, connections, duration, amount, headers, timeout: 30, pipelining: 1 },
       (error, result) => {
+        clearTimeout(stopTimer);
         if (error) return reject(error);
         latencies.sort((a, b) => a - b);
         const completed = result.totalCompletedRequests;
@@ -34,9 +47,11 @@ export function runLoad({ url, connections, duration, amount, headers = {}, onPr
           errors: result.errors,
           timeouts: result.timeouts,
           bytes: result.totalBytes,
+          latencies: keepLatencies ? latencies : [],
         });
       },
     );
+    if (stopAfterSeconds) stopTimer = setTimeout(() => instance.stop(), stopAfterSeconds * 1000);
     instance.on("response", (_client, _status, _bytes, responseTime) => {
       latencies.push(responseTime);
       done++;
@@ -50,7 +65,7 @@ export function runLoad({ url, connections, duration, amount, headers = {}, onPr
  * the first body byte, the first decoded HTML byte (gunzipped when the answer is gzip) and the
  * end, plus what the first decoded bytes were.
  */
-export function probeStream(url, acceptEncoding, timeoutMs = 15_000) {
+export function probeStream(url, acceptEncoding, timeoutMs = 15_000, headers = {}) {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const at = () => performance.now() - start;
@@ -58,7 +73,7 @@ export function probeStream(url, acceptEncoding, timeoutMs = 15_000) {
     let encoding = "identity";
     let firstText = "";
     let decodedBytes = 0;
-    const req = request(url, { headers: { "accept-encoding": acceptEncoding }, agent: false }, (res) => {
+    const req = request(url, { headers: { ...headers, "accept-encoding": acceptEncoding }, agent: false }, (res) => {
       times.head = at();
       encoding = res.headers["content-encoding"] ?? "identity";
       const decoded = encoding === "gzip" ? createGunzip({ finishFlush: constants.Z_SYNC_FLUSH }) : res;

@@ -1,8 +1,24 @@
 // Reads policies/ into { "policies/<path>.yaml": parsed YAML | { $parseError } }, the one shape
-// that both the worker bundle and `npm run policy:check` validate.
+// that both the worker bundle and `npm run policy:check` validate. readPolicyFilesAt reads the
+// same shape from a git revision (`npm run policy:diff`).
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse } from "yaml";
+
+/** Which files under policies/ are policy files: YAML, outside the generated schema/. */
+export function isPolicyFile(key) {
+  return /^policies\/.*\.ya?ml$/.test(key) && !key.includes("/schema/");
+}
+
+/** One file's parsed content, or the first line of the parse error it hit. */
+export function parsePolicyText(text) {
+  try {
+    return parse(text, { prettyErrors: true, uniqueKeys: true }) ?? null;
+  } catch (e) {
+    return { $parseError: String(e.message).split("\n")[0] };
+  }
+}
 
 export function readPolicyFiles(root) {
   const dir = join(root, "policies");
@@ -14,14 +30,29 @@ export function readPolicyFiles(root) {
         if (name !== "schema") walk(full);
       } else if (/\.ya?ml$/.test(name)) {
         const key = relative(root, full).split("\\").join("/");
-        try {
-          files[key] = parse(readFileSync(full, "utf8"), { prettyErrors: true, uniqueKeys: true }) ?? null;
-        } catch (e) {
-          files[key] = { $parseError: String(e.message).split("\n")[0] };
-        }
+        files[key] = parsePolicyText(readFileSync(full, "utf8"));
       }
     }
   };
   walk(dir);
+  return files;
+}
+
+/** The policy files as they were at a git revision (`git ls-tree` + `git show`). Throws on an unknown ref. */
+export function readPolicyFilesAt(root, ref) {
+  const git = (...args) => execFileSync("git", args, { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  // Resolve first, so a typo says so instead of looking like an empty policy.
+  let commit;
+  try {
+    commit = git("rev-parse", "--verify", "--quiet", `${ref}^{commit}`).trim();
+  } catch {
+    throw new Error(`${ref} is not a commit in the git repository at ${root}`);
+  }
+  const names = git("ls-tree", "-r", "--name-only", "-z", commit, "--", "policies/")
+    .split("\0")
+    .filter((n) => n && isPolicyFile(n))
+    .sort();
+  const files = {};
+  for (const name of names) files[name] = parsePolicyText(git("show", `${commit}:${name}`));
   return files;
 }

@@ -143,3 +143,12 @@ export function recordConsent(
   waitUntil?.(task);
   return task;
 }
+
+/**
+ * HISTORY_SQL with the consent id written in, for `wrangler d1 execute --command`, which binds no
+ * parameters. Only a well-formed consent id (letters, digits, `-`, `_`) is ever written into SQL.
+ */
+export function historySql(consentId: string): string {
+  if (!CONSENT_ID.test(consentId)) throw new Error("not a consent id");
+  return HISTORY_SQL.replace("?1", `'${consentId}'`);
+}

@@ -10,6 +10,8 @@ export function normalizeInline(text: string): string {
 export interface InlinePattern {
   normalized: string;
   vendor: number;
+  /** The snippet as the vendor file wrote it, for the audit and logs. */
+  source?: string;
 }
 
 /** Vendor indexes whose snippets occur in `text`, in vendor order, without repeats. */
@@ -19,6 +21,18 @@ export function matchInline(patterns: readonly InlinePattern[], text: string): n
   const found: number[] = [];
   for (const p of patterns) {
     if (!found.includes(p.vendor) && normal.includes(p.normalized)) found.push(p.vendor);
+  }
+  return found;
+}
+
+/** Each vendor whose snippets occur in `text`, with the first snippet of it that matched. */
+export function explainInline(patterns: readonly InlinePattern[], text: string): Array<{ vendor: number; snippet: string }> {
+  if (patterns.length === 0 || text.length === 0) return [];
+  const normal = normalizeInline(text);
+  const found: Array<{ vendor: number; snippet: string }> = [];
+  for (const p of patterns) {
+    if (!found.some((f) => f.vendor === p.vendor) && normal.includes(p.normalized))
+      found.push({ vendor: p.vendor, snippet: p.source ?? p.normalized });
   }
   return found;
 }

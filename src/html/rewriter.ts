@@ -19,8 +19,9 @@ import type { Decision } from "../consent/decide";
 import type { CompiledPolicy } from "../policy/compile";
 import { decodeAttributeValue } from "./attribute-value";
 import { type Injections, registerInjections } from "./injections";
-import { matchInline } from "./inline-match";
-import { refusedBy } from "./refusal";
+import { explainInline } from "./inline-match";
+import type { Observation } from "./observation";
+import { judgeUrl } from "./refusal";
 import { srcsetCandidates } from "./srcset";
 import { resolveUrl } from "./url-match";
 
@@ -42,6 +43,15 @@ export interface RewritePlan {
   onRemoved?: (removal: Removal) => void;
   /** The gatekeeper's own elements for this page (top level only, never into fragments). */
   injections?: Injections;
+  /** Told about every vendor element and third-party URL met, removed or not (audit, logs). */
+  observe?: (observation: Observation) => void;
+  /**
+   * Shadow mode: judge everything, report it through onRemoved and observe, change nothing.
+   * The page streams through byte for byte.
+   */
+  dryRun?: boolean;
+  /** Called once when the whole document has streamed through (logs count removals here). */
+  onEnd?: () => void;
 }
 
 /** Attributes holding URLs the browser fetches on its own, per element. */
@@ -108,14 +118,24 @@ export async function filterFragment(
   return buildRewriter(plan, depth, base).transform(new Response(html)).text();
 }
 
-/** Refused vendor ids for one raw attribute value. */
-function refusedValue(plan: RewritePlan, base: URL, attribute: string, raw: string): string[] {
+/** Refused vendor ids for one raw attribute value; observes every vendor or third-party URL in it. */
+function refusedValue(plan: RewritePlan, base: URL, tag: string, attribute: string, raw: string): string[] {
   const value = decodeAttributeValue(raw);
   const candidates = SRCSET.has(attribute) ? srcsetCandidates(value) : [value];
   for (const candidate of candidates) {
     const url = resolveUrl(candidate, base);
-    const refused = url ? refusedBy(plan.policy, plan.decision, url, plan.pageUrl) : [];
-    if (refused.length) return refused;
+    if (!url) continue;
+    const verdict = judgeUrl(plan.policy, plan.decision, url, plan.pageUrl);
+    if (plan.observe && (verdict.vendors.length || verdict.thirdParty))
+      plan.observe({
+        tag: tag.toLowerCase(),
+        via: attribute,
+        target: url.hostname,
+        vendors: verdict.vendors,
+        rule: verdict.rule,
+        removed: verdict.refused.length > 0,
+      });
+    if (verdict.refused.length) return verdict.refused;
   }
   return [];
 }
@@ -129,6 +149,7 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
       plan.onRemoved?.({ vendor, kind, tag });
     }
   };
+  const mutate = !plan.dryRun;
   let base = inherited?.url ?? plan.pageUrl;
   let baseSeen = inherited?.seen ?? false;
   const rewriter = new HTMLRewriter();
@@ -149,16 +170,18 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
         for (const attribute of attributes) {
           const raw = el.getAttribute(attribute);
           if (raw === null) continue;
-          const refused = refusedValue(plan, base, attribute, raw);
+          const refused = refusedValue(plan, base, el.tagName, attribute, raw);
           if (!refused.length) continue;
           // A <body> or <table> loses the image, not its content.
           if (attribute === "background" || (el.namespaceURI === HTML_NS && VOID_IN_BROWSER.has(el.tagName))) {
-            el.removeAttribute(attribute);
+            if (mutate) el.removeAttribute(attribute);
             report(refused, "attribute", el.tagName);
             continue;
           }
-          el.remove();
-          keepAncestorEndTag(el);
+          if (mutate) {
+            el.remove();
+            keepAncestorEndTag(el);
+          }
           report(refused, "element", el.tagName);
           return;
         }
@@ -170,7 +193,7 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
   // /__gk/ is re-pointed there, with its data-gatekeeper config inserted before its first script.
   // Top level only: scripts in noscript content never run, and a srcdoc is judged by whether
   // filtering changes it, which re-pointing would.
-  const repoint = depth === 0 ? repointFor(policy, decision, plan.pageUrl) : null;
+  const repoint = depth === 0 && mutate ? repointFor(policy, decision, plan.pageUrl) : null;
   if (repoint) {
     rewriter.on("script[src], link[href]", {
       element(el) {
@@ -191,9 +214,9 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
       const raw = el.getAttribute("ping") ?? "";
       const refused = decodeAttributeValue(raw)
         .split(/\s+/)
-        .flatMap((u) => (u ? refusedValue(plan, base, "ping", u) : []));
+        .flatMap((u) => (u ? refusedValue(plan, base, el.tagName, "ping", u) : []));
       if (refused.length) {
-        el.removeAttribute("ping");
+        if (mutate) el.removeAttribute("ping");
         report(refused, "attribute", el.tagName);
       }
     },
@@ -204,8 +227,8 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
   rewriter.on("iframe[srcdoc]", {
     async element(el) {
       const doc = decodeAttributeValue(el.getAttribute("srcdoc") ?? "");
-      if ((await filterFragment(doc, plan, depth + 1, { url: base, seen: false })) !== doc) {
-        el.remove();
+      if ((await filterFragment(doc, { ...plan, dryRun: false, observe: undefined }, depth + 1, { url: base, seen: false })) !== doc) {
+        if (mutate) el.remove();
         report(["srcdoc"], "element", "iframe");
       }
     },
@@ -217,9 +240,12 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
     const placeholder = depth === 0 ? plan.injections?.replacements?.get(vendor) : undefined;
     rewriter.on(selector, {
       element(el) {
-        if (placeholder) el.replace(placeholder, { html: true });
-        else el.remove();
-        keepAncestorEndTag(el);
+        plan.observe?.({ tag: el.tagName.toLowerCase(), via: "selector", target: selector, vendors: [id], rule: `selector:${selector}`, removed: true });
+        if (mutate) {
+          if (placeholder) el.replace(placeholder, { html: true });
+          else el.remove();
+          keepAncestorEndTag(el);
+        }
         report([id], "element", el.tagName);
       },
     });
@@ -247,8 +273,10 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
       if (!held?.foreign) return;
       held.cut = true;
       nested = el.tagName === "script";
-      el.remove();
-      keepAncestorEndTag(el);
+      if (mutate) {
+        el.remove();
+        keepAncestorEndTag(el);
+      }
       report(["unchecked"], "inline", "script");
     },
   });
@@ -278,7 +306,7 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
       const h = held;
       if (!h) return;
       if (h.cut) {
-        chunk.remove();
+        if (mutate) chunk.remove();
         return;
       }
       if (!h.overflow) {
@@ -290,13 +318,13 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
         }
       }
       if (!chunk.lastInTextNode) {
-        chunk.remove();
+        if (mutate) chunk.remove();
         return;
       }
       if (h.foreign) h.cut = h.overflow;
       else held = null;
       if (h.overflow) {
-        chunk.remove();
+        if (mutate) chunk.remove();
         report(["unchecked"], "oversized", "script");
         return;
       }
@@ -304,11 +332,20 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
       h.parts = [];
       const text = h.passed + content;
       const found = h.foreign
-        ? [...matchInline(policy.inline, text), ...matchInline(policy.inline, decodeAttributeValue(text))]
-        : matchInline(policy.inline, text);
-      const refused = [...new Set(found)].filter((v) => decision.refused[v]);
+        ? [...explainInline(policy.inline, text), ...explainInline(policy.inline, decodeAttributeValue(text))]
+        : explainInline(policy.inline, text);
+      const refused = [...new Set(found.map((f) => f.vendor))].filter((v) => decision.refused[v]);
+      for (const f of found)
+        plan.observe?.({
+          tag: "script",
+          via: "inline",
+          target: f.snippet,
+          vendors: [policy.vendors[f.vendor]?.id ?? "unknown"],
+          rule: `inline:${f.snippet}`,
+          removed: refused.length > 0,
+        });
       if (refused.length) {
-        chunk.remove();
+        if (mutate) chunk.remove();
         h.cut = true;
         report(
           refused.map((v) => policy.vendors[v]?.id ?? "unknown"),
@@ -317,7 +354,7 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
         );
       } else {
         h.passed = text;
-        chunk.replace(content, { html: true });
+        if (mutate) chunk.replace(content, { html: true });
       }
     },
   });
@@ -333,23 +370,26 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
       n.size += chunk.text.length;
       if (n.size <= plan.inlineLimit) n.parts.push(chunk.text);
       if (!chunk.lastInTextNode) {
-        chunk.remove();
+        if (mutate) chunk.remove();
         return;
       }
       noscript = null;
       const content = n.parts.join("");
       if (n.size > plan.inlineLimit) {
-        chunk.remove();
+        if (mutate) chunk.remove();
         report(["unchecked"], "oversized", "noscript");
         return;
       }
       const filtered = await filterFragment(content, plan, depth + 1, { url: base, seen: baseSeen });
+      if (!mutate) return;
       if (filtered !== content) report(["noscript"], "noscript", "noscript");
       chunk.replace(filtered, { html: true });
     },
   });
 
   if (depth === 0 && plan.injections) registerInjections(rewriter, plan.injections, removed);
+  const onEnd = plan.onEnd;
+  if (depth === 0 && onEnd) rewriter.onDocument({ end: () => onEnd() });
   return rewriter;
 }
 

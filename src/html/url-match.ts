@@ -16,6 +16,8 @@ export interface UrlRule {
   /** Optional query condition: the parameter's value must start with `prefix` (case-insensitive). */
   query?: { name: string; prefix: string };
   vendor: number;
+  /** The pattern as the vendor file wrote it, for the audit and logs. */
+  source?: string;
 }
 
 export interface UrlMatcher {
@@ -42,7 +44,7 @@ export function compileUrlMatcher(
       if (!list.includes(index)) list.push(index);
       map.set(host, list);
     }
-    for (const url of vendor.urls) rules.push({ ...parseUrlPattern(url), vendor: index });
+    for (const url of vendor.urls) rules.push({ ...parseUrlPattern(url), vendor: index, source: url });
   });
   return { exact, wildcard, rules };
 }
@@ -105,25 +107,47 @@ export function resolveUrl(value: string, base: URL): URL | null {
 
 /** The vendors that must all be allowed for this URL to load; empty when no vendor claims it. */
 export function matchUrl(matcher: UrlMatcher, url: URL): number[] {
+  return explainUrl(matcher, url).vendors;
+}
+
+/** matchUrl, with the rule that decided: `url:<pattern>`, `host:<pattern>`, or `none`. */
+export function explainUrl(matcher: UrlMatcher, url: URL): { vendors: number[]; rule: string } {
   const host = url.hostname.replace(/\.+$/, "");
   const path = normalizePath(url.pathname);
   let best = -1;
   let chosen: number[] = [];
-  for (const rule of matcher.rules) {
-    if (!hostMatches(rule, host) || !path.startsWith(rule.path)) continue;
-    if (rule.query) {
-      const values = url.searchParams.getAll(rule.query.name);
-      const prefix = rule.query.prefix;
+  let rule = "none";
+  for (const r of matcher.rules) {
+    if (!hostMatches(r, host) || !path.startsWith(r.path)) continue;
+    if (r.query) {
+      const values = url.searchParams.getAll(r.query.name);
+      const prefix = r.query.prefix;
       if (!values.some((v) => v.toLowerCase().startsWith(prefix))) continue;
     }
     // Query conditions outrank any path length.
-    const score = rule.path.length + (rule.query ? 1_000_000 : 0);
+    const score = r.path.length + (r.query ? 1_000_000 : 0);
     if (score < best) continue;
     if (score > best) {
       best = score;
       chosen = [];
+      rule = `url:${r.source ?? r.host + r.path}`;
     }
-    if (!chosen.includes(rule.vendor)) chosen.push(rule.vendor);
+    if (!chosen.includes(r.vendor)) chosen.push(r.vendor);
   }
-  return best >= 0 ? chosen : claimants(matcher, host);
+  if (best >= 0) return { vendors: chosen, rule };
+  const owners = claimants(matcher, host);
+  if (owners.length === 0) return { vendors: owners, rule };
+  const exact = matcher.exact.has(host);
+  return { vendors: owners, rule: `host:${exact ? host : `*.${wildcardSuffix(matcher, host) ?? host}`}` };
+}
+
+/** The longest wildcard domain claiming this host. */
+function wildcardSuffix(matcher: UrlMatcher, host: string): string | undefined {
+  let suffix = host;
+  for (;;) {
+    if (matcher.wildcard.has(suffix)) return suffix;
+    const dot = suffix.indexOf(".");
+    if (dot === -1) return undefined;
+    suffix = suffix.slice(dot + 1);
+  }
 }

@@ -18,13 +18,25 @@ export interface GateOptions {
   origin?: string;
   /** Null when the decision refuses nothing: the page streams through untouched. */
   plan: RewritePlan | null;
-  isRefusedUrl: (target: string) => boolean;
+  /** Link header targets to drop; absent, Link headers pass as they came. */
+  isRefusedUrl?: (target: string) => boolean;
   /** Consent rules for cookies: origin Set-Cookies to drop, and expiries to add. */
   cookies?: { drop: (name: string) => boolean; expire: readonly string[] };
   /** The names of request headers the page's injected content depends on, for Vary. */
-  varyOn: readonly string[];
+  varyOn?: readonly string[];
   /** The decision's CSP for an HTML page, added beside the origin's own (which is kept). */
   csp?: { header: string; value: string };
+  /**
+   * Shadow mode: the plan runs dry, and the response keeps every header and byte the origin sent
+   * (only hop-by-hop headers go, as for any proxy).
+   */
+  shadow?: boolean;
+}
+
+export interface GateResult {
+  response: Response;
+  /** True when the body streams through the rewriter (its plan's onEnd will be called). */
+  rewritten: boolean;
 }
 
 /** Statuses that carry no body to rewrite (204, 205, 304) or only part of one (206). */
@@ -61,13 +73,17 @@ export function appendVary(headers: Headers, names: readonly string[]): void {
   headers.set("vary", current.join(", "));
 }
 
-export function gateResponse(response: Response, options: GateOptions): Response {
+export function gateResponse(response: Response, options: GateOptions): GateResult {
   // A WebSocket handshake is not a document; hand it over as it came.
-  if (response.status === 101 || response.webSocket) return response;
+  if (response.status === 101 || response.webSocket) return { response, rewritten: false };
   const headers = withoutHopByHop(response.headers);
+  const pass = (body: ReadableStream | null = response.body): GateResult => ({
+    response: new Response(body, { status: response.status, statusText: response.statusText, headers }),
+    rewritten: false,
+  });
 
   const link = headers.get("link");
-  if (link !== null) {
+  if (link !== null && options.isRefusedUrl) {
     const kept = filterLinkHeader(link, options.isRefusedUrl);
     if (kept === null) headers.delete("link");
     else headers.set("link", kept);
@@ -93,28 +109,34 @@ export function gateResponse(response: Response, options: GateOptions): Response
   }
 
   const init = { status: response.status, statusText: response.statusText, headers };
-  if (!isHtml(headers.get("content-type"))) return new Response(response.body, init);
-
-  // The page depends on the visitor's consent: no shared cache may serve it to someone else.
-  appendVary(headers, options.varyOn);
-  if (options.csp) {
-    headers.append(options.csp.header, options.csp.value);
-    headers.set("reporting-endpoints", `${REPORTING_GROUP}="${CSP_REPORT_PATH}"`);
-  }
+  const html = isHtml(headers.get("content-type"));
   const rewritable =
+    html &&
     options.method !== "HEAD" &&
     !NOT_REWRITTEN.has(response.status) &&
     response.body !== null &&
     !headers.has("content-range");
-  if (!rewritable || options.plan === null) return new Response(response.body, init);
+
+  if (options.shadow) {
+    // Same bytes out as in: Content-Length stays true. An unreadable encoding is not judged.
+    if (!rewritable || !options.plan || !isReadableEncoding(headers.get("content-encoding"))) return pass();
+    return { response: rewriteHtml(new Response(response.body, init), options.plan), rewritten: true };
+  }
+  if (!html) return pass();
+
+  // The page depends on the visitor's consent: no shared cache may serve it to someone else.
+  appendVary(headers, options.varyOn ?? []);
+  if (options.csp) {
+    headers.append(options.csp.header, options.csp.value);
+    headers.set("reporting-endpoints", `${REPORTING_GROUP}="${CSP_REPORT_PATH}"`);
+  }
+  if (!rewritable || options.plan === null) return pass();
   if (!isReadableEncoding(headers.get("content-encoding"))) {
     // Never pass bytes through that the rewriter cannot read.
     response.body?.cancel().catch(() => {});
-    console.error(
-      `tag-gatekeeper: refused an HTML response with Content-Encoding "${headers.get("content-encoding")}"`,
-    );
-    return errorPage(502);
+    console.error(`tag-gatekeeper: refused an HTML response with Content-Encoding "${headers.get("content-encoding")}"`);
+    return { response: errorPage(502), rewritten: false };
   }
   headers.delete("content-length");
-  return rewriteHtml(new Response(response.body, init), options.plan);
+  return { response: rewriteHtml(new Response(response.body, init), options.plan), rewritten: true };
 }

@@ -46,7 +46,7 @@ export interface CompiledPolicy {
 export function compilePolicy(policy: Policy, failsafe = false): CompiledPolicy {
   const vendors = policy.vendors.map((v, index) => ({ index, id: v.id, name: v.name, purpose: v.purpose }));
   const inline: InlinePattern[] = policy.vendors.flatMap((v, vendor) =>
-    v.inline.map((snippet) => ({ normalized: normalizeInline(snippet), vendor })),
+    v.inline.map((snippet) => ({ normalized: normalizeInline(snippet), vendor, source: snippet })),
   );
   const selectors = policy.vendors.flatMap((v, vendor) => v.selectors.map((selector) => ({ selector, vendor })));
   return {

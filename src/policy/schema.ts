@@ -344,6 +344,11 @@ export const siteFileSchema = z
       })
       .strict(),
     /**
+     * `shadow` changes nothing (page, headers, cookies) and logs what `enforce` would have
+     * removed: how a new policy is trialled on production traffic.
+     */
+    mode: z.enum(["enforce", "shadow"]).default("enforce"),
+    /**
      * A Content-Security-Policy per decision, sent beside the origin's own: `'self'` plus the
      * hosts of allowed vendors. `report-only` is the safe first step of a rollout.
      */

@@ -37,7 +37,8 @@ export async function spawnStack(): Promise<RunningStack> {
   const stop = async () => {
     process.off("exit", killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
-      killGroup(child, "SIGTERM");
+      // The stack first (it disposes Miniflare and closes its servers), then whatever is left.
+      child.kill("SIGTERM");
       const timer = setTimeout(() => killGroup(child, "SIGKILL"), 5_000);
       await exited;
       clearTimeout(timer);

@@ -172,6 +172,8 @@ export async function startStack(): Promise<StackInfo & { stop: () => Promise<vo
     });
     cleanups.push(() => mf.dispose());
     const url = await mf.ready;
+    // workerd has the script now (Miniflare hands it over at start): the bundle is not needed.
+    rmSync(outdir, { recursive: true, force: true });
     return { gatekeeperPort: Number(url.port), origin: demo.url, upstream, stop };
   } catch (error) {
     await stop();

@@ -1,0 +1,60 @@
+/**
+ * Runs the audit worker (./worker.ts: the real decide() and HTMLRewriter-based rewriter) inside
+ * workerd through Miniflare, the way test/html/update-golden.ts runs the gate. One Auditor can
+ * audit many pages; dispose() it when done.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+// @ts-expect-error plain ESM helper without types
+import { readPolicyFiles } from "../lib/policy-files.mjs";
+// @ts-expect-error plain ESM script without types
+import { bundlePolicies } from "../policy-bundle.mjs";
+import type { AuditRequest, AuditResponse } from "./types";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export interface Auditor {
+  audit(request: Omit<AuditRequest, "files" | "now"> & Partial<Pick<AuditRequest, "files" | "now">>): Promise<AuditResponse>;
+  dispose(): Promise<void>;
+}
+
+/** The compatibility date the worker deploys with, so the audit runs the same runtime. */
+function compatibilityDate(root: string): string {
+  const toml = readFileSync(join(root, "wrangler.toml"), "utf8");
+  return /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? "2026-03-20";
+}
+
+export async function startAuditor(root = ROOT): Promise<Auditor> {
+  // src/policy/active.ts imports the bundled policy; the audit passes its own files per request.
+  bundlePolicies(root);
+  const bundle = await build({
+    entryPoints: [join(root, "scripts", "audit", "worker.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    mainFields: ["module", "main"],
+    conditions: ["workerd", "worker", "browser"],
+    write: false,
+    logLevel: "error",
+  });
+  const script = bundle.outputFiles[0]?.text ?? "";
+  const mf = new Miniflare({ modules: true, script, compatibilityDate: compatibilityDate(root) });
+  const files = readPolicyFiles(root) as Record<string, unknown>;
+  return {
+    async audit(request) {
+      const body: AuditRequest = {
+        files,
+        now: Math.floor(Date.now() / 1000),
+        ...request,
+      };
+      const res = await mf.dispatchFetch("https://audit.invalid/", { method: "POST", body: JSON.stringify(body) });
+      const data = (await res.json()) as AuditResponse | { error: string };
+      if ("error" in data) throw new Error(`audit worker failed: ${data.error}`);
+      return data;
+    },
+    dispose: () => mf.dispose(),
+  };
+}

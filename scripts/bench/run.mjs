@@ -1,0 +1,420 @@
+#!/usr/bin/env node
+// `npm run bench`: the gatekeeper against the origin direct and a pass-through worker (the
+// floor), served straight from workerd; results to docs/BENCHMARKS.md. See issue 8.
+//
+//   npm run bench                                   build, measure, write docs/BENCHMARKS.md
+//   npm run bench -- --bundle DIR --out FILE         measure a prebuilt bundle (DIR/index.js)
+//   npm run bench -- --json FILE                     also dump the raw results
+//   BENCH_ROUND_SECONDS=3 BENCH_ROUNDS=2 BENCH_FLAT_SECONDS=180 BENCH_BUDGET_SECONDS=560
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { parse as parseYaml } from "yaml";
+import { getOnce, probeStream, runLoad } from "./load.mjs";
+import { realisticSizes } from "./pages.mjs";
+import { cpuMs, loadavg, machine, memory, resetPeak } from "./proc.mjs";
+import { renderReport } from "./report.mjs";
+import { buildBundle, serveWorker, startOrigin, versions, writeFloorWorker } from "./workers.mjs";
+
+const ROOT = resolve(dirname(new URL(import.meta.url).pathname), "..", "..");
+const env = (name, fallback) => Number(process.env[name] ?? fallback);
+const ROUND_SECONDS = env("BENCH_ROUND_SECONDS", 3);
+const ROUNDS = env("BENCH_ROUNDS", 2);
+const FLAT_REQUESTS = env("BENCH_FLAT_REQUESTS", 10_000);
+const FLAT_SECONDS = env("BENCH_FLAT_SECONDS", 180);
+/** The whole run, build included, stays under 10 minutes: flatness gets what is left of this. */
+const BUDGET_SECONDS = env("BENCH_BUDGET_SECONDS", 560);
+const CONNECTIONS = [1, 10];
+const HOSTILE_REPEATS = 5;
+const STREAM_TRIALS = 3;
+
+const args = process.argv.slice(2);
+const option = (name) => {
+  const i = args.indexOf(name);
+  return i === -1 ? undefined : args[i + 1];
+};
+const outFile = resolve(option("--out") ?? join(ROOT, "docs", "BENCHMARKS.md"));
+const jsonFile = option("--json");
+const bundleOption = option("--bundle");
+
+const started = performance.now();
+const elapsed = () => (performance.now() - started) / 1000;
+const log = (message) => process.stderr.write(`[bench ${elapsed().toFixed(0).padStart(3)} s] ${message}\n`);
+
+// Everything started is stopped: in order on the way out, and by pid if we are interrupted.
+const cleanups = [];
+const pidsToKill = new Set();
+let tmp;
+async function cleanup() {
+  while (cleanups.length) await cleanups.pop()().catch(() => {});
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+}
+process.on("exit", () => {
+  for (const pid of pidsToKill) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+});
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    log(`${signal}: stopping`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+function consentCookie(purposes) {
+  const site = parseYaml(readFileSync(join(ROOT, "policies", "sites", "default.yaml"), "utf8"));
+  const now = Math.floor(Date.now() / 1000);
+  return `${site.consent.cookie}=1.${site.version}.${[...purposes].sort().join("-")}.${now}.AAAAAAAAAAAAAAAAAAAAAA`;
+}
+
+function allPurposes() {
+  return parseYaml(readFileSync(join(ROOT, "policies", "purposes.yaml"), "utf8")).purposes.map((p) => p.id);
+}
+
+function requiredPurposes() {
+  return parseYaml(readFileSync(join(ROOT, "policies", "purposes.yaml"), "utf8"))
+    .purposes.filter((p) => p.required)
+    .map((p) => p.id);
+}
+
+/** Load average sampled through the run. */
+const loadSamples = [];
+function sampleLoad() {
+  loadSamples.push(Number(loadavg().split(" ")[0]));
+}
+
+async function main() {
+  const results = {
+    startedAt: new Date().toISOString(),
+    loadStart: loadavg(),
+    machine: { ...machine(), node: process.version, ...versions },
+    config: { ROUND_SECONDS, ROUNDS, CONNECTIONS, FLAT_REQUESTS, FLAT_SECONDS, HOSTILE_REPEATS, STREAM_TRIALS },
+  };
+  const loadTimer = setInterval(sampleLoad, 5000);
+  cleanups.push(async () => clearInterval(loadTimer));
+  sampleLoad();
+  log(`load average ${results.loadStart}`);
+
+  tmp = mkdtempSync(join(tmpdir(), "gk-bench-"));
+  let scriptPath;
+  if (bundleOption) {
+    scriptPath = bundleOption.endsWith(".js") ? resolve(bundleOption) : join(resolve(bundleOption), "index.js");
+    results.bundle = scriptPath;
+  } else {
+    log("building the bundle: wrangler deploy --dry-run");
+    scriptPath = buildBundle(join(tmp, "gatekeeper"));
+    results.bundle = "wrangler deploy --dry-run";
+  }
+  results.bundleBytes = readFileSync(scriptPath).length;
+
+  const origin = await startOrigin();
+  cleanups.push(async () => origin.stop());
+  log(`origin ${origin.url}`);
+  const ratelimits = { GA_BEACON_LIMITER: { simple: { limit: 100, period: 60 } } };
+  const floor = await serveWorker({ scriptPath: writeFloorWorker(tmp), bindings: { ORIGIN: origin.url } });
+  pidsToKill.add(floor.pid);
+  cleanups.push(floor.dispose);
+  const gate = await serveWorker({ scriptPath, bindings: { ORIGIN: origin.url }, ratelimits });
+  pidsToKill.add(gate.pid);
+  cleanups.push(gate.dispose);
+  log(`floor ${floor.url} (workerd ${floor.pid}), gatekeeper ${gate.url} (workerd ${gate.pid})`);
+
+  const all = allPurposes();
+  const variants = [
+    { id: "direct", label: "origin direct", url: origin.url, pid: null, headers: {} },
+    { id: "floor", label: "floor (pass-through worker)", url: floor.url, pid: floor.pid, headers: {} },
+    { id: "gk-none", label: "gatekeeper, no consent", url: gate.url, pid: gate.pid, headers: {} },
+    {
+      id: "gk-all",
+      label: "gatekeeper, all consent",
+      url: gate.url,
+      pid: gate.pid,
+      headers: { cookie: consentCookie(all) },
+    },
+    {
+      id: "gk-analytics",
+      label: "gatekeeper, analytics only",
+      url: gate.url,
+      pid: gate.pid,
+      headers: { cookie: consentCookie(new Set([...requiredPurposes(), "analytics"])) },
+    },
+  ];
+  results.variants = variants.map(({ id, label, headers }) => ({ id, label, cookie: headers.cookie ?? null }));
+
+  results.checks = await sanityChecks(variants, gate.url);
+  log(`sanity checks passed: ${results.checks.notes.join("; ")}`);
+
+  results.matrix = await throughputMatrix(variants);
+  results.hostile = await hostile(variants);
+  results.streaming = await streaming(variants);
+  results.banner = await bannerSize(gate.url);
+  results.flatness = await flatness(variants.find((v) => v.id === "gk-none"));
+
+  results.loadEnd = loadavg();
+  sampleLoad();
+  results.loadSamples = { min: Math.min(...loadSamples), max: Math.max(...loadSamples), count: loadSamples.length };
+  results.loadSamples.mean = loadSamples.reduce((a, b) => a + b, 0) / loadSamples.length;
+  results.seconds = elapsed();
+  writeFileSync(outFile, renderReport(results));
+  if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
+  log(`wrote ${outFile} (load average ${results.loadEnd}); ${results.seconds.toFixed(0)} s`);
+}
+
+/** Before measuring anything: every variant answers, and the gatekeeper does its job. */
+async function sanityChecks(variants, gateUrl) {
+  const notes = [];
+  const health = await getOnce(`${gateUrl}/__gk/health`);
+  const status = JSON.parse(String(health.body) || "{}").status;
+  if (health.status !== 200 || status !== "ok") throw new Error(`gatekeeper health: ${health.status} ${health.body}`);
+  const sizes = {};
+  for (const page of Object.keys(realisticSizes)) {
+    sizes[page] = {};
+    const bodies = {};
+    for (const v of variants) {
+      const res = await getOnce(`${v.url}/${page}`, v.headers);
+      if (res.status !== 200 || !res.ok) throw new Error(`${v.id} /${page}: ${res.status} ${res.error ?? ""}`);
+      bodies[v.id] = String(res.body);
+      sizes[page][v.id] = res.body.length;
+    }
+    if (bodies.floor !== bodies.direct) throw new Error(`floor changed /${page}`);
+    const none = bodies["gk-none"];
+    for (const vendor of [
+      "googletagmanager.com/gtm.js",
+      "gtag/js?id=G-DEMO12345",
+      "widget.intercom.io/widget",
+      "static.elfsight.com/platform",
+    ])
+      if (none.includes(vendor)) throw new Error(`gk-none /${page} still has ${vendor}`);
+    if (!none.includes('id="gk-banner"')) throw new Error(`gk-none /${page} has no banner`);
+    for (const id of ["gk-all", "gk-analytics"])
+      if (bodies[id].includes('id="gk-banner"')) throw new Error(`${id} /${page} shows the banner`);
+    if (!bodies["gk-all"].includes("googletagmanager.com/gtm.js")) throw new Error(`gk-all /${page} lost GTM`);
+    if (bodies["gk-analytics"].includes("googletagmanager.com/gtm.js"))
+      throw new Error(`gk-analytics /${page} kept GTM`);
+  }
+  notes.push("health ok", "floor byte-identical to origin", "no-consent pages lose GTM, gtag.js, Intercom, Elfsight");
+  notes.push("banner only without consent", "analytics-only loses GTM, all-consent keeps it");
+  return { notes, sizes };
+}
+
+/** req/s, latency, CPU and peak RSS per page x connections x variant, rounds alternating. */
+async function throughputMatrix(variants) {
+  const cells = [];
+  for (const page of Object.keys(realisticSizes)) {
+    log(`${page}: warming up`);
+    for (const v of variants) await runLoad({ url: `${v.url}/${page}`, connections: 10, duration: 1, headers: v.headers });
+    for (const connections of CONNECTIONS) {
+      const runs = Object.fromEntries(variants.map((v) => [v.id, []]));
+      for (let round = 0; round < ROUNDS; round++) {
+        // Forward, then backward: drift within a cell hits every variant alike.
+        const order = round % 2 === 0 ? variants : [...variants].reverse();
+        for (const v of order) runs[v.id].push(await measuredRun(v, page, connections));
+      }
+      for (const v of variants) {
+        const r = runs[v.id];
+        const latencies = r.flatMap((x) => x.latencies).sort((a, b) => a - b);
+        const requests = r.reduce((a, x) => a + x.requests, 0);
+        const seconds = r.reduce((a, x) => a + x.seconds, 0);
+        const cpu = r.reduce((a, x) => a + (x.cpuMs ?? 0), 0);
+        const cell = {
+          page,
+          connections,
+          variant: v.id,
+          requests,
+          rps: requests / seconds,
+          roundsRps: r.map((x) => x.rps),
+          p50: pct(latencies, 50),
+          p99: pct(latencies, 99),
+          cpuPerRequest: v.pid ? cpu / requests : null,
+          peakMiB: v.pid ? Math.max(...r.map((x) => x.peakMiB)) : null,
+          failures: r.reduce((a, x) => a + x.non2xx + x.errors + x.timeouts, 0),
+        };
+        cells.push(cell);
+      }
+      const line = variants
+        .map((v) => {
+          const c = cells.find((x) => x.page === page && x.connections === connections && x.variant === v.id);
+          return `${v.id} ${c.rps.toFixed(0)}/s p50 ${c.p50.toFixed(1)}`;
+        })
+        .join(", ");
+      log(`${page} c=${connections}: ${line}`);
+    }
+  }
+  return cells;
+}
+
+function pct(sorted, p) {
+  if (!sorted.length) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+async function measuredRun(v, page, connections) {
+  if (v.pid) resetPeak(v.pid);
+  const cpu0 = v.pid ? cpuMs(v.pid) : 0;
+  const result = await runLoad({
+    url: `${v.url}/${page}`,
+    connections,
+    duration: ROUND_SECONDS,
+    headers: v.headers,
+    keepLatencies: true,
+  });
+  return {
+    ...result,
+    cpuMs: v.pid ? cpuMs(v.pid) - cpu0 : null,
+    peakMiB: v.pid ? memory(v.pid).peakMiB : null,
+  };
+}
+
+/** Hostile pages, one request at a time: CPU per request in workerd, and what came out. */
+async function hostile(variants) {
+  const out = [];
+  for (const page of ["hostile-ab", "hostile-div"]) {
+    for (const v of variants.filter((x) => x.id === "floor" || x.id === "gk-none")) {
+      await getOnce(`${v.url}/${page}`, v.headers);
+      const cpu0 = cpuMs(v.pid);
+      const runs = [];
+      for (let i = 0; i < HOSTILE_REPEATS; i++) runs.push(await getOnce(`${v.url}/${page}`, v.headers));
+      const cpu = (cpuMs(v.pid) - cpu0) / HOSTILE_REPEATS;
+      const last = runs.at(-1);
+      out.push({
+        page,
+        variant: v.id,
+        cpuPerRequest: cpu,
+        status: last.status,
+        complete: runs.every((r) => r.ok),
+        error: last.error ?? null,
+        bytesOut: last.body.length,
+        ms: runs.reduce((a, r) => a + (r.ms ?? 0), 0) / runs.length,
+      });
+      log(`${page} ${v.id}: ${cpu.toFixed(1)} ms CPU/request, status ${last.status}, ${last.body.length} bytes`);
+    }
+  }
+  return out;
+}
+
+/** The slow origin page: head, 2 s, rest. First-byte times with identity and with gzip. */
+async function streaming(variants) {
+  const chosen = variants.filter((v) => ["direct", "floor", "gk-none"].includes(v.id));
+  const trials = [];
+  for (let t = 0; t < STREAM_TRIALS; t++) {
+    const probes = chosen.flatMap((v) =>
+      ["identity", "gzip"].map(async (ae) => ({ variant: v.id, ae, ...(await probeStream(`${v.url}/slow`, ae)) })),
+    );
+    trials.push(...(await Promise.all(probes)));
+  }
+  const out = [];
+  for (const v of chosen) {
+    for (const ae of ["identity", "gzip"]) {
+      const r = trials.filter((x) => x.variant === v.id && x.ae === ae);
+      const median = (key) => r.map((x) => x.times[key]).sort((a, b) => a - b)[Math.floor(r.length / 2)];
+      const first = r[0];
+      out.push({
+        variant: v.id,
+        acceptEncoding: ae,
+        contentEncoding: first.encoding,
+        head: median("head"),
+        firstByte: median("firstByte"),
+        firstDecoded: median("firstDecoded"),
+        end: median("end"),
+        firstHasHead: first.firstText.includes("<head>"),
+        firstHasTitle: first.firstText.includes("<title>"),
+      });
+    }
+  }
+  for (const s of out)
+    log(
+      `slow ${s.variant} ${s.acceptEncoding}: head ${s.head.toFixed(0)} ms, first byte ${s.firstByte.toFixed(0)} ms, first HTML ${s.firstDecoded.toFixed(0)} ms (${s.contentEncoding})`,
+    );
+  return out;
+}
+
+/** The banner as a no-consent visitor gets it: its <style> and its <div>, gzipped. */
+async function bannerSize(gateUrl) {
+  const res = await getOnce(`${gateUrl}/page-20k`);
+  const html = String(res.body);
+  const styleStart = html.indexOf("<style data-gatekeeper");
+  const styleEnd = html.indexOf("</style>", styleStart) + "</style>".length;
+  const divStart = html.indexOf('<div data-gatekeeper id="gk-banner"');
+  if (styleStart === -1 || divStart === -1) throw new Error("banner not found in a no-consent page");
+  // The banner's own <div>s nest; find the </div> that closes it.
+  const tags = /<div\b|<\/div>/g;
+  tags.lastIndex = divStart;
+  let depth = 0;
+  let divEnd = -1;
+  for (let m = tags.exec(html); m; m = tags.exec(html)) {
+    depth += m[0] === "</div>" ? -1 : 1;
+    if (depth === 0) {
+      divEnd = m.index + m[0].length;
+      break;
+    }
+  }
+  const markup = html.slice(styleStart, styleEnd) + html.slice(divStart, divEnd);
+  const bytes = Buffer.from(markup);
+  return {
+    rawBytes: bytes.length,
+    gzipBytes: gzipSync(bytes).length,
+    gzip9Bytes: gzipSync(bytes, { level: 9 }).length,
+    lang: /lang="([a-z]+)"/.exec(html.slice(divStart, divEnd))?.[1] ?? "?",
+  };
+}
+
+/** RSS of the gatekeeper's workerd over up to FLAT_REQUESTS requests of the 2 MB page. */
+async function flatness(v) {
+  const maxSeconds = Math.max(30, Math.min(FLAT_SECONDS, BUDGET_SECONDS - elapsed()));
+  log(`flatness: up to ${FLAT_REQUESTS} requests of /page-2m (${v.id}), at most ${maxSeconds.toFixed(0)} s`);
+  resetPeak(v.pid);
+  const t0 = performance.now();
+  const samples = [{ done: 0, seconds: 0, rssMiB: memory(v.pid).rssMiB }];
+  const cpu0 = cpuMs(v.pid);
+  const result = await runLoad({
+    url: `${v.url}/page-2m`,
+    connections: 10,
+    amount: FLAT_REQUESTS,
+    stopAfterSeconds: maxSeconds,
+    headers: v.headers,
+    progressEvery: 100,
+    onProgress: (done) => samples.push({ done, seconds: (performance.now() - t0) / 1000, rssMiB: memory(v.pid).rssMiB }),
+  });
+  const end = memory(v.pid);
+  samples.push({ done: result.requests, seconds: (performance.now() - t0) / 1000, rssMiB: end.rssMiB });
+  // Least-squares slope of RSS over the second half, in MiB per 1,000 requests.
+  const half = samples.filter((s) => s.done >= result.requests / 2);
+  const n = half.length;
+  const mx = half.reduce((a, s) => a + s.done, 0) / n;
+  const my = half.reduce((a, s) => a + s.rssMiB, 0) / n;
+  const sxx = half.reduce((a, s) => a + (s.done - mx) ** 2, 0);
+  const slope = sxx ? (half.reduce((a, s) => a + (s.done - mx) * (s.rssMiB - my), 0) / sxx) * 1000 : Number.NaN;
+  const out = {
+    target: FLAT_REQUESTS,
+    requests: result.requests,
+    seconds: result.seconds,
+    rps: result.rps,
+    failures: result.non2xx + result.errors + result.timeouts,
+    cpuPerRequest: (cpuMs(v.pid) - cpu0) / result.requests,
+    startMiB: samples[0].rssMiB,
+    endMiB: end.rssMiB,
+    peakMiB: end.peakMiB,
+    minMiB: Math.min(...samples.map((s) => s.rssMiB)),
+    maxMiB: Math.max(...samples.map((s) => s.rssMiB)),
+    slopeMiBPer1000: slope,
+    samples: samples.filter((_, i) => i % Math.max(1, Math.floor(samples.length / 10)) === 0 || i === samples.length - 1),
+  };
+  log(
+    `flatness: ${out.requests} requests in ${out.seconds.toFixed(0)} s, RSS ${out.startMiB.toFixed(0)} -> ${out.endMiB.toFixed(0)} MiB (peak ${out.peakMiB.toFixed(0)}), slope ${slope.toFixed(2)} MiB/1000`,
+  );
+  return out;
+}
+
+try {
+  await main();
+} catch (error) {
+  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : error}`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}

@@ -11,20 +11,24 @@
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CONSENT_ID, formatHistory, fromRow, historySql, type RecordRow } from "../src/consent/records";
+import { CONSENT_ID, formatHistory, fromRow, historySql, type RecordRow } from "../src/consent/record-history";
 
 const USAGE = "usage: npm run consent:export -- --id <consent id> [--remote] [--json]";
 
 function main(argv: string[]): number {
   const idAt = argv.indexOf("--id");
   const id = idAt === -1 ? undefined : argv[idAt + 1];
-  const unknown = argv.filter((a, i) => a.startsWith("--") && !["--id", "--remote", "--json"].includes(a) && i !== idAt + 1);
+  const unknown = argv.filter(
+    (a, i) => a.startsWith("--") && !["--id", "--remote", "--json"].includes(a) && i !== idAt + 1,
+  );
   if (!id || unknown.length) {
     console.error(USAGE);
     return 2;
   }
   if (!CONSENT_ID.test(id)) {
-    console.error(`not a consent id: ${JSON.stringify(id.slice(0, 60))} (16 to 43 letters, digits, "-" or "_")\n${USAGE}`);
+    console.error(
+      `not a consent id: ${JSON.stringify(id.slice(0, 60))} (16 to 43 letters, digits, "-" or "_")\n${USAGE}`,
+    );
     return 2;
   }
   const root = join(dirname(fileURLToPath(import.meta.url)), "..");

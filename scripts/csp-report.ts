@@ -62,7 +62,9 @@ export function summarise(text: string): string {
       rows.set(key, row);
     }
   }
-  const sorted = [...rows.values()].sort((a, b) => b.enforce + b.report - (a.enforce + a.report) || a.blocked.localeCompare(b.blocked));
+  const sorted = [...rows.values()].sort(
+    (a, b) => b.enforce + b.report - (a.enforce + a.report) || a.blocked.localeCompare(b.blocked),
+  );
   const lines = [
     `${total} CSP violation${total === 1 ? "" : "s"}, ${sorted.length} blocked host${sorted.length === 1 ? "" : "s"}`,
     "",
@@ -75,7 +77,10 @@ export function summarise(text: string): string {
   ];
   const unknown = sorted.filter((r) => r.vendor === "unknown" && r.blocked.includes("."));
   if (unknown.length)
-    lines.push("", `Unclassified third parties (add each to a vendor file in policies/vendors/): ${unknown.map((r) => r.blocked).join(", ")}`);
+    lines.push(
+      "",
+      `Unclassified third parties (add each to a vendor file in policies/vendors/): ${unknown.map((r) => r.blocked).join(", ")}`,
+    );
   return `${lines.join("\n")}\n`;
 }
 

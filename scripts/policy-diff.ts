@@ -19,7 +19,7 @@
  */
 import { resolve } from "node:path";
 import { renderDiagnostics } from "../src/policy/diagnostics";
-import { loadPolicy, PURPOSES_FILE, type PolicyFiles } from "../src/policy/load";
+import { loadPolicy, type PolicyFiles, PURPOSES_FILE } from "../src/policy/load";
 import {
   type CookieRule,
   type Purpose,
@@ -53,7 +53,11 @@ interface View {
 function view(files: PolicyFiles): View {
   const loaded = loadPolicy(files);
   const unreadable = new Set<string>();
-  const parsed = <T>(dir: string, schema: { safeParse(d: unknown): { success: boolean; data?: T } }, fill: (raw: Record<string, any>) => T) =>
+  const parsed = <T>(
+    dir: string,
+    schema: { safeParse(d: unknown): { success: boolean; data?: T } },
+    fill: (raw: Record<string, any>) => T,
+  ) =>
     Object.entries(files)
       .filter(([k]) => k.startsWith(dir))
       .flatMap(([k, v]) => {
@@ -68,7 +72,9 @@ function view(files: PolicyFiles): View {
   const purposesParsed = purposesFileSchema.safeParse(purposesRaw);
   const purposes = purposesParsed.success
     ? purposesParsed.data.purposes
-    : arr<Record<string, any>>(obj(purposesRaw).purposes).map((p) => ({ ...p, required: p.required === true }) as Purpose);
+    : arr<Record<string, any>>(obj(purposesRaw).purposes).map(
+        (p) => ({ ...p, required: p.required === true }) as Purpose,
+      );
   return {
     purposes,
     sites: parsed<SiteFile>("policies/sites/", siteFileSchema, (s) => s as SiteFile),
@@ -209,7 +215,8 @@ export function diffPolicies(beforeFiles: PolicyFiles, afterFiles: PolicyFiles):
       }
     }
     for (const [name, c] of oldCookies)
-      if (!newCookies.has(name)) cl.push(`- cookie ${cookieLine(c)} of ${id} (${old.purpose}): no longer declared nor expired on withdrawal`);
+      if (!newCookies.has(name))
+        cl.push(`- cookie ${cookieLine(c)} of ${id} (${old.purpose}): no longer declared nor expired on withdrawal`);
     const other = [...new Set([...Object.keys(old), ...Object.keys(v)])]
       .filter((k) => !SEEN.has(k) && !same(obj(old)[k], obj(v)[k]))
       .sort();
@@ -238,7 +245,9 @@ export function diffPolicies(beforeFiles: PolicyFiles, afterFiles: PolicyFiles):
     versions.push({ site: id, before: Number(old.version), after: Number(s.version), bumped });
     if (bumped) sl.push(`~ site ${id}: version ${old.version} → ${s.version} (bumped: every visitor is asked again)`);
     else if (Number(s.version) < Number(old.version))
-      sl.push(`~ site ${id}: version LOWERED ${old.version} → ${s.version}: consent given to version ${s.version} long ago counts again`);
+      sl.push(
+        `~ site ${id}: version LOWERED ${old.version} → ${s.version}: consent given to version ${s.version} long ago counts again`,
+      );
     if (old.mode !== s.mode)
       sl.push(
         `~ site ${id}: mode ${old.mode ?? "enforce"} → ${s.mode ?? "enforce"}${s.mode === "shadow" ? " (nothing is removed; what would be is logged)" : " (tags are removed)"}`,
@@ -316,7 +325,9 @@ async function main(argv: readonly string[]): Promise<number> {
     afterFiles = refs[1] ? readPolicyFilesAt(root, refs[1]) : readPolicyFiles(root);
   } catch (e) {
     const msg = String((e as { stderr?: string }).stderr || (e as Error).message).trim();
-    console.error(`policy:diff: cannot read the policy at ${refs[1] ? `${from} or ${refs[1]}` : from}: ${msg || "not a revision"}`);
+    console.error(
+      `policy:diff: cannot read the policy at ${refs[1] ? `${from} or ${refs[1]}` : from}: ${msg || "not a revision"}`,
+    );
     return 2;
   }
   const diff = diffPolicies(beforeFiles, afterFiles);

@@ -6,12 +6,12 @@ import { Hono } from "hono";
 import { registerBeaconRoutes } from "./beacon/routes";
 import { consentSetCookie, newConsentId, readConsentCookie, serializeConsentValue } from "./consent/cookie";
 import { type Decision, decide, decisionForChoice } from "./consent/decide";
-import { allowedHostPatterns, buildCsp, CSP_REPORT_PATH, originScriptSources } from "./csp/header";
-import { classifyViolation, MAX_REPORT_BYTES, parseCspReports } from "./csp/report";
-import { recordViolation } from "./csp/record";
 import { isSameOriginPost, MAX_FORM_BYTES, parseConsentForm, safeReturnPath } from "./consent/form";
 import { type ConsentRecord, latestConsentRecord, loggableError, recordConsent } from "./consent/records";
 import { refusedCookieRule, stripRefusedCookies, withdrawalCookies } from "./consent/withdrawal";
+import { allowedHostPatterns, buildCsp, CSP_REPORT_PATH, originScriptSources } from "./csp/header";
+import { recordViolation } from "./csp/record";
+import { classifyViolation, MAX_REPORT_BYTES, parseCspReports } from "./csp/report";
 import { refusedBy } from "./html/refusal";
 import { needsRewrite, type Removal, type RewritePlan } from "./html/rewriter";
 import { resolveUrl } from "./html/url-match";
@@ -191,10 +191,20 @@ export function createApp(options: AppOptions) {
     const lang = languageOf(request);
     const texts = textsFor(decision.site, lang);
     const returnTo = safeReturnPath(url.searchParams.get("return") ?? undefined, url.origin);
-    const body = renderPreferences({ sections, allowed: decision.allowed, chosen: decision.basis === "consent", texts, lang, returnTo });
-    return new Response(renderPage({ title: texts.preferencesTitle, lang, path: url.pathname, query: url.searchParams, body }), {
-      headers: pageHeaders,
+    const body = renderPreferences({
+      sections,
+      allowed: decision.allowed,
+      chosen: decision.basis === "consent",
+      texts,
+      lang,
+      returnTo,
     });
+    return new Response(
+      renderPage({ title: texts.preferencesTitle, lang, path: url.pathname, query: url.searchParams, body }),
+      {
+        headers: pageHeaders,
+      },
+    );
   });
 
   app.get("/__gk/cookies", (c) => {
@@ -205,9 +215,12 @@ export function createApp(options: AppOptions) {
     const lang = languageOf(request);
     const texts = textsFor(site, lang);
     const body = renderDeclarationHtml({ sections, site, texts, lang, host: url.hostname });
-    return new Response(renderPage({ title: texts.declarationTitle, lang, path: url.pathname, query: url.searchParams, body }), {
-      headers: pageHeaders,
-    });
+    return new Response(
+      renderPage({ title: texts.declarationTitle, lang, path: url.pathname, query: url.searchParams, body }),
+      {
+        headers: pageHeaders,
+      },
+    );
   });
 
   registerBeaconRoutes(app, { policy, decide: decideFor, vendorFetch: options.vendorFetch });
@@ -263,7 +276,15 @@ export function createApp(options: AppOptions) {
     const removed = new Map<string, number>();
     const log = () =>
       emitRequestLog(
-        requestLog({ method: request.method, url: pageUrl, status: response.status, html, decision, removed, ms: Date.now() - started }),
+        requestLog({
+          method: request.method,
+          url: pageUrl,
+          status: response.status,
+          html,
+          decision,
+          removed,
+          ms: Date.now() - started,
+        }),
         c.env?.GK_METRICS,
       );
     // A filtered <noscript> is counted through the elements removed inside it.
@@ -273,8 +294,16 @@ export function createApp(options: AppOptions) {
     const inlineLimit = site?.limits.inlineBytes ?? DEFAULT_INLINE_LIMIT;
 
     if (shadow) {
-      const plan: RewritePlan | null = html ? { policy, decision, pageUrl, inlineLimit, dryRun: true, onRemoved, onEnd: log } : null;
-      const out = gateResponse(response, { method: request.method, publicOrigin: pageUrl.origin, origin, plan, shadow: true });
+      const plan: RewritePlan | null = html
+        ? { policy, decision, pageUrl, inlineLimit, dryRun: true, onRemoved, onEnd: log }
+        : null;
+      const out = gateResponse(response, {
+        method: request.method,
+        publicOrigin: pageUrl.origin,
+        origin,
+        plan,
+        shadow: true,
+      });
       if (!out.rewritten) log();
       return out.response;
     }
@@ -324,7 +353,6 @@ export function createApp(options: AppOptions) {
     return out.response;
   });
 
-
   app.onError((error) => {
     console.error(`tag-gatekeeper: ${error instanceof Error ? error.name : "error"} while handling a request`);
     return errorPage(502);
@@ -359,7 +387,9 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array 
 }
 
 /** The request's waitUntil, or undefined where Hono has no ExecutionContext (app.request in tests). */
-function backgroundOf(c: { executionCtx: { waitUntil(task: Promise<unknown>): void } }): ((task: Promise<unknown>) => void) | undefined {
+function backgroundOf(c: {
+  executionCtx: { waitUntil(task: Promise<unknown>): void };
+}): ((task: Promise<unknown>) => void) | undefined {
   try {
     const ctx = c.executionCtx;
     return (task) => ctx.waitUntil(task);

@@ -101,7 +101,9 @@ async function main(): Promise<number> {
   try {
     const result = await auditTarget(opts, resolve(ROOT));
     if ("diagnostics" in result) {
-      console.error(`The policy does not validate; fix it before auditing (npm run policy:check):\n${result.diagnostics}`);
+      console.error(
+        `The policy does not validate; fix it before auditing (npm run policy:check):\n${result.diagnostics}`,
+      );
       return 2;
     }
     const { report } = result;

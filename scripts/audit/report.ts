@@ -63,7 +63,9 @@ export function parseStates(
       const allow = spec.split("+").filter(Boolean);
       const bad = allow.filter((p) => !known.has(p));
       if (bad.length)
-        throw new Error(`--state ${spec}: unknown purpose ${bad.join(", ")} (known: none, all, ${[...known].join(", ")})`);
+        throw new Error(
+          `--state ${spec}: unknown purpose ${bad.join(", ")} (known: none, all, ${[...known].join(", ")})`,
+        );
       return { name: spec, allow };
     });
 }
@@ -129,7 +131,10 @@ export function renderTable(report: AuditReport): string {
   const site = report.site ? `site ${report.site.id}, policy version ${report.site.version}` : "no site policy";
   out.push(`Audit of ${report.page} as ${report.pageUrl} (${site})`);
   if (report.failsafe)
-    out.push("", "POLICY INVALID: the gate runs failsafe (necessary only, every third party removed). Run npm run policy:check.");
+    out.push(
+      "",
+      "POLICY INVALID: the gate runs failsafe (necessary only, every third party removed). Run npm run policy:check.",
+    );
   const known = report.rows.filter((r) => !r.unknown).length;
   out.push(
     `${known} vendor element${known === 1 ? "" : "s"}, ${report.rows.length - known} unknown third-party element${report.rows.length - known === 1 ? "" : "s"}`,
@@ -149,9 +154,7 @@ export function renderTable(report: AuditReport): string {
     });
     out.push("");
   }
-  out.push(
-    `States: ${report.states.map((s) => `${s.name} = ${s.allowed.join(" + ") || "nothing"}`).join("; ")}`,
-  );
+  out.push(`States: ${report.states.map((s) => `${s.name} = ${s.allowed.join(" + ") || "nothing"}`).join("; ")}`);
   if (report.unknownThirdParties.length)
     out.push(
       "",

@@ -17,7 +17,9 @@ import type { AuditRequest, AuditResponse } from "./types";
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 export interface Auditor {
-  audit(request: Omit<AuditRequest, "files" | "now"> & Partial<Pick<AuditRequest, "files" | "now">>): Promise<AuditResponse>;
+  audit(
+    request: Omit<AuditRequest, "files" | "now"> & Partial<Pick<AuditRequest, "files" | "now">>,
+  ): Promise<AuditResponse>;
   dispose(): Promise<void>;
 }
 

@@ -30,28 +30,30 @@ export function runLoad({
     const latencies = [];
     let done = 0;
     let stopTimer;
-    const instance = autocannon(
-      { url, connections, duration, amount, headers, timeout: 30, pipelining: 1 },
-      (error, result) => {
-        clearTimeout(stopTimer);
-        if (error) return reject(error);
-        latencies.sort((a, b) => a - b);
-        const completed = result.totalCompletedRequests;
-        resolve({
-          requests: completed,
-          seconds: result.duration,
-          rps: completed / result.duration,
-          p50: percentile(latencies, 50),
-          p99: percentile(latencies, 99),
-          non2xx: result.non2xx,
-          errors: result.errors,
-          timeouts: result.timeouts,
-          bytes: result.totalBytes,
-          latencies: keepLatencies ? latencies : [],
-        });
-      },
-    );
-    if (stopAfterSeconds) stopTimer = setTimeout(() => instance.stop(), stopAfterSeconds * 1000);
+    let finished = false;
+    const options = { url, connections, headers, timeout: 30, pipelining: 1 };
+    if (amount) options.amount = amount;
+    else options.duration = duration;
+    const instance = autocannon(options, (error, result) => {
+      finished = true;
+      clearTimeout(stopTimer);
+      if (error) return reject(error);
+      latencies.sort((a, b) => a - b);
+      const completed = result.requests.total;
+      resolve({
+        requests: completed,
+        seconds: result.duration,
+        rps: completed / result.duration,
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        non2xx: result.non2xx,
+        errors: result.errors,
+        timeouts: result.timeouts,
+        bytes: result.throughput.total,
+        latencies: keepLatencies ? latencies : [],
+      });
+    });
+    if (stopAfterSeconds && !finished) stopTimer = setTimeout(() => instance.stop(), stopAfterSeconds * 1000);
     instance.on("response", (_client, _status, _bytes, responseTime) => {
       latencies.push(responseTime);
       done++;

@@ -1,13 +1,17 @@
 // The benchmark origin, run as its own process so it does not share an event loop with the load
-// generator. Serves the pages of pages.mjs from memory (identity, with Content-Length), and
-// /slow: the <head> at once, the rest 2 s later (gzip, flushed per part, when accepted).
+// generator. Serves from memory:
+//   /<page>       the pages of pages.mjs, identity, with Content-Length
+//   /gz/<page>    the same, gzipped when the request accepts gzip (as most origins do)
+//   /slow         the <head> at once, the rest 2 s later; gzip (flushed after the head) when accepted
+//   /slow-plain   the same, never compressed
 // Prints {"port": n} on stdout once listening; exits on SIGTERM or when its parent goes away.
 import { createServer } from "node:http";
-import { constants, createGzip } from "node:zlib";
+import { constants, createGzip, gzipSync } from "node:zlib";
 import { allPages, slowPageParts } from "./pages.mjs";
 
 const SLOW_DELAY_MS = 2000;
 const pages = Object.fromEntries(Object.entries(allPages()).map(([name, html]) => [`/${name}`, Buffer.from(html)]));
+const gzipped = Object.fromEntries(Object.entries(pages).map(([path, body]) => [path, gzipSync(body)]));
 const [slowHead, slowRest] = slowPageParts();
 const HTML = "text/html; charset=utf-8";
 
@@ -21,12 +25,12 @@ function acceptsGzip(header) {
     });
 }
 
-function slow(req, res) {
+function slow(req, res, compress) {
   const timers = new Set();
   res.on("close", () => {
     for (const t of timers) clearTimeout(t);
   });
-  if (acceptsGzip(req.headers["accept-encoding"])) {
+  if (compress && acceptsGzip(req.headers["accept-encoding"])) {
     res.writeHead(200, { "content-type": HTML, "content-encoding": "gzip", vary: "Accept-Encoding" });
     const gzip = createGzip();
     gzip.pipe(res);
@@ -44,8 +48,13 @@ function slow(req, res) {
 
 const server = createServer((req, res) => {
   const path = new URL(req.url ?? "/", "http://origin").pathname;
-  if (path === "/slow") return slow(req, res);
-  const page = pages[path];
+  if (path === "/slow" || path === "/slow-plain") return slow(req, res, path === "/slow");
+  if (path.startsWith("/gz/") && pages[path.slice(3)] && acceptsGzip(req.headers["accept-encoding"])) {
+    const body = gzipped[path.slice(3)];
+    res.writeHead(200, { "content-type": HTML, "content-encoding": "gzip", "content-length": body.length, vary: "Accept-Encoding" });
+    return res.end(body);
+  }
+  const page = pages[path.startsWith("/gz/") ? path.slice(3) : path];
   if (!page) {
     res.writeHead(404, { "content-type": "text/plain" });
     return res.end("not found\n");

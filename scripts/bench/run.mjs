@@ -127,8 +127,15 @@ async function main() {
   const all = allPurposes();
   const variants = [
     { id: "direct", label: "origin direct", url: origin.url, pid: null, headers: {} },
-    { id: "floor", label: "floor (pass-through worker)", url: floor.url, pid: floor.pid, headers: {} },
-    { id: "gk-none", label: "gatekeeper, no consent", url: gate.url, pid: gate.pid, headers: {} },
+    {
+      id: "floor",
+      label: "floor (pass-through worker)",
+      url: floor.url,
+      pid: floor.pid,
+      log: floor.runtimeLog,
+      headers: {},
+    },
+    { id: "gk-none", label: "gatekeeper, no consent", url: gate.url, pid: gate.pid, log: gate.runtimeLog, headers: {} },
     {
       id: "gk-all",
       label: "gatekeeper, all consent",
@@ -150,6 +157,7 @@ async function main() {
   log(`sanity checks passed: ${results.checks.notes.join("; ")}`);
 
   results.matrix = await throughputMatrix(variants);
+  results.compressed = await compressedOrigin(variants);
   results.hostile = await hostile(variants);
   results.streaming = await streaming(variants);
   results.banner = await bannerSize(gate.url);
@@ -160,8 +168,8 @@ async function main() {
   results.loadSamples = { min: Math.min(...loadSamples), max: Math.max(...loadSamples), count: loadSamples.length };
   results.loadSamples.mean = loadSamples.reduce((a, b) => a + b, 0) / loadSamples.length;
   results.seconds = elapsed();
-  writeFileSync(outFile, renderReport(results));
   if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(outFile, renderReport(results));
   log(`wrote ${outFile} (load average ${results.loadEnd}); ${results.seconds.toFixed(0)} s`);
 }
 
@@ -276,6 +284,7 @@ async function hostile(variants) {
   for (const page of ["hostile-ab", "hostile-div"]) {
     for (const v of variants.filter((x) => x.id === "floor" || x.id === "gk-none")) {
       await getOnce(`${v.url}/${page}`, v.headers);
+      const logStart = v.log.length;
       const cpu0 = cpuMs(v.pid);
       const runs = [];
       for (let i = 0; i < HOSTILE_REPEATS; i++) runs.push(await getOnce(`${v.url}/${page}`, v.headers));
@@ -290,6 +299,14 @@ async function hostile(variants) {
         error: last.error ?? null,
         bytesOut: last.body.length,
         ms: runs.reduce((a, r) => a + (r.ms ?? 0), 0) / runs.length,
+        runtimeErrors: [
+          ...new Set(
+            v.log
+              .slice(logStart)
+              .map((line) => /Uncaught exception: .*?failed: (?:remote\.)?(?:jsg\.)?(.*)$/.exec(line)?.[1])
+              .filter(Boolean),
+          ),
+        ],
       });
       log(`${page} ${v.id}: ${cpu.toFixed(1)} ms CPU/request, status ${last.status}, ${last.body.length} bytes`);
     }
@@ -297,39 +314,75 @@ async function hostile(variants) {
   return out;
 }
 
-/** The slow origin page: head, 2 s, rest. First-byte times with identity and with gzip. */
+/**
+ * The slow origin page: head, 2 s, rest. First-byte times with Accept-Encoding identity and gzip,
+ * from an origin that compresses when asked (/slow) and from one that never does (/slow-plain).
+ */
 async function streaming(variants) {
   const chosen = variants.filter((v) => ["direct", "floor", "gk-none"].includes(v.id));
+  const combos = chosen.flatMap((v) =>
+    ["/slow", "/slow-plain"].flatMap((path) => ["identity", "gzip"].map((ae) => ({ v, path, ae }))),
+  );
   const trials = [];
   for (let t = 0; t < STREAM_TRIALS; t++) {
-    const probes = chosen.flatMap((v) =>
-      ["identity", "gzip"].map(async (ae) => ({ variant: v.id, ae, ...(await probeStream(`${v.url}/slow`, ae)) })),
-    );
+    const probes = combos.map(async ({ v, path, ae }) => ({
+      variant: v.id,
+      path,
+      ae,
+      ...(await probeStream(`${v.url}${path}`, ae)),
+    }));
     trials.push(...(await Promise.all(probes)));
   }
   const out = [];
-  for (const v of chosen) {
-    for (const ae of ["identity", "gzip"]) {
-      const r = trials.filter((x) => x.variant === v.id && x.ae === ae);
-      const median = (key) => r.map((x) => x.times[key]).sort((a, b) => a - b)[Math.floor(r.length / 2)];
-      const first = r[0];
-      out.push({
-        variant: v.id,
-        acceptEncoding: ae,
-        contentEncoding: first.encoding,
-        head: median("head"),
-        firstByte: median("firstByte"),
-        firstDecoded: median("firstDecoded"),
-        end: median("end"),
-        firstHasHead: first.firstText.includes("<head>"),
-        firstHasTitle: first.firstText.includes("<title>"),
-      });
-    }
+  for (const { v, path, ae } of combos) {
+    const r = trials.filter((x) => x.variant === v.id && x.path === path && x.ae === ae);
+    const median = (key) => r.map((x) => x.times[key]).sort((a, b) => a - b)[Math.floor(r.length / 2)];
+    out.push({
+      variant: v.id,
+      origin: path === "/slow" ? "gzip when asked" : "never compresses",
+      acceptEncoding: ae,
+      contentEncoding: r[0].encoding,
+      head: median("head"),
+      firstByte: median("firstByte"),
+      firstDecoded: median("firstDecoded"),
+      end: median("end"),
+    });
   }
   for (const s of out)
     log(
-      `slow ${s.variant} ${s.acceptEncoding}: head ${s.head.toFixed(0)} ms, first byte ${s.firstByte.toFixed(0)} ms, first HTML ${s.firstDecoded.toFixed(0)} ms (${s.contentEncoding})`,
+      `slow (${s.origin}) ${s.variant} ${s.acceptEncoding}: first byte ${s.firstByte.toFixed(0)} ms, first HTML ${s.firstDecoded.toFixed(0)} ms (${s.contentEncoding})`,
     );
+  return out;
+}
+
+/**
+ * The 200 KB page from an origin that gzips (the runtime asks every origin for gzip, br): the
+ * gatekeeper then decodes, rewrites and re-encodes, the floor passes the gzip bytes through.
+ */
+async function compressedOrigin(variants) {
+  const chosen = variants.filter((v) => ["floor", "gk-none", "gk-all"].includes(v.id));
+  const page = "gz/page-200k";
+  for (const v of chosen) await runLoad({ url: `${v.url}/${page}`, connections: 10, duration: 1, headers: v.headers });
+  const runs = Object.fromEntries(chosen.map((v) => [v.id, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? chosen : [...chosen].reverse();
+    for (const v of order) runs[v.id].push(await measuredRun(v, page, 10));
+  }
+  const out = chosen.map((v) => {
+    const r = runs[v.id];
+    const latencies = r.flatMap((x) => x.latencies).sort((a, b) => a - b);
+    const requests = r.reduce((a, x) => a + x.requests, 0);
+    return {
+      variant: v.id,
+      rps: requests / r.reduce((a, x) => a + x.seconds, 0),
+      p50: pct(latencies, 50),
+      p99: pct(latencies, 99),
+      cpuPerRequest: r.reduce((a, x) => a + x.cpuMs, 0) / requests,
+      bytesPerResponse: r.reduce((a, x) => a + x.bytes, 0) / requests,
+      failures: r.reduce((a, x) => a + x.non2xx + x.errors + x.timeouts, 0),
+    };
+  });
+  log(`gzip origin 200 KB c=10: ${out.map((c) => `${c.variant} ${c.rps.toFixed(0)}/s ${c.cpuPerRequest.toFixed(2)} ms CPU`).join(", ")}`);
   return out;
 }
 

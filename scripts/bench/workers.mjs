@@ -60,7 +60,19 @@ export function writeFloorWorker(dir) {
 export async function serveWorker({ scriptPath, bindings, ratelimits }) {
   const { Miniflare } = await import(MINIFLARE_ENTRY);
   const before = new Set(childPids(process.pid, "workerd"));
+  // workerd's own log (e.g. the rewriter's errors on hostile pages) is kept, not printed.
+  const runtimeLog = [];
+  const keep = (stream) => {
+    stream.setEncoding("utf8");
+    stream.on("data", (text) => {
+      for (const line of text.split("\n")) if (line.trim() && runtimeLog.length < 1000) runtimeLog.push(line);
+    });
+  };
   const mf = new Miniflare({
+    handleRuntimeStdio(stdout, stderr) {
+      keep(stdout);
+      keep(stderr);
+    },
     modules: true,
     scriptPath,
     modulesRoot: dirname(scriptPath),
@@ -82,7 +94,7 @@ export async function serveWorker({ scriptPath, bindings, ratelimits }) {
     await mf.dispose().catch(() => {});
     throw new Error(`expected one new workerd process, found ${pids.length}`);
   }
-  return { url: url.href.replace(/\/$/, ""), pid: pids[0], dispose: () => mf.dispose() };
+  return { url: url.href.replace(/\/$/, ""), pid: pids[0], runtimeLog, dispose: () => mf.dispose() };
 }
 
 /**

@@ -4,39 +4,26 @@
  * version and banner text, and in which language; it holds no IP address and no user agent, only
  * the random consent id the visitor's own cookie carries. The database is injected.
  */
-import type { SourceType } from "../policy/consent-sources";
+import {
+  CONSENT_ID,
+  type ConsentRecord,
+  fromRow,
+  HISTORY_SQL,
+  RECORD_COLUMNS,
+  RECORDS_TABLE,
+  type RecordRow,
+} from "./record-history";
 
-export interface ConsentRecord {
-  consentId: string;
-  /** Unix seconds; equals the consent cookie's issue time. */
-  recordedAt: number;
-  site: string;
-  policyVersion: number;
-  /** Allowed purposes, sorted, including the required ones. */
-  purposes: string[];
-  source: SourceType;
-  /** The language of the banner or page the visitor read. */
-  lang: string;
-  /** The site's `ui.textVersion` when the choice was made. */
-  textVersion: number;
-}
+export type { ConsentRecord, RecordRow } from "./record-history";
+export { CONSENT_ID, formatHistory, fromRow, historySql } from "./record-history";
 
-/** Table and columns, as migrations/0001_consent_records.sql creates them. */
-export const RECORDS_TABLE = "consent_records";
-const COLUMNS = "consent_id, recorded_at, site, policy_version, purposes, source, lang, text_version";
-
-/** A visitor's record history, oldest first. `?1` is the consent id. */
-export const HISTORY_SQL = `SELECT ${COLUMNS} FROM ${RECORDS_TABLE} WHERE consent_id = ?1 ORDER BY recorded_at, id`;
-const LATEST_SQL = `SELECT ${COLUMNS} FROM ${RECORDS_TABLE} WHERE consent_id = ?1 ORDER BY recorded_at DESC, id DESC LIMIT 1`;
-const INSERT_SQL = `INSERT INTO ${RECORDS_TABLE} (${COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`;
+const LATEST_SQL = `SELECT ${RECORD_COLUMNS} FROM ${RECORDS_TABLE} WHERE consent_id = ?1 ORDER BY recorded_at DESC, id DESC LIMIT 1`;
+const INSERT_SQL = `INSERT INTO ${RECORDS_TABLE} (${RECORD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`;
 const RETENTION_SQL = `DELETE FROM ${RECORDS_TABLE} WHERE recorded_at < ?1`;
-
-/** What a consent id looks like (../cookie.ts): anything else is never queried. */
-export const CONSENT_ID = /^[A-Za-z0-9_-]{16,43}$/;
 
 /**
  * Writes the record and, in the same batch, deletes every record older than the retention period.
- * Rejects when D1 does; the caller logs and carries on (consent takes effect regardless).
+ * Rejects when D1 does; recordConsent logs that and carries on.
  */
 export async function storeConsentRecord(db: D1Database, record: ConsentRecord, retentionDays: number): Promise<void> {
   await db.batch([
@@ -54,74 +41,6 @@ export async function storeConsentRecord(db: D1Database, record: ConsentRecord, 
       ),
     db.prepare(RETENTION_SQL).bind(record.recordedAt - retentionDays * 86400),
   ]);
-}
-
-export async function consentHistory(db: D1Database, consentId: string): Promise<ConsentRecord[]> {
-  if (!CONSENT_ID.test(consentId)) return [];
-  const { results } = await db.prepare(HISTORY_SQL).bind(consentId).all<RecordRow>();
-  return results.map(fromRow);
-}
-
-export async function latestConsentRecord(db: D1Database, consentId: string): Promise<ConsentRecord | null> {
-  if (!CONSENT_ID.test(consentId)) return null;
-  const row = await db.prepare(LATEST_SQL).bind(consentId).first<RecordRow>();
-  return row ? fromRow(row) : null;
-}
-
-export interface RecordRow {
-  consent_id: string;
-  recorded_at: number;
-  site: string;
-  policy_version: number;
-  purposes: string;
-  source: string;
-  lang: string;
-  text_version: number;
-}
-
-export function fromRow(row: RecordRow): ConsentRecord {
-  let purposes: string[] = [];
-  try {
-    const parsed: unknown = JSON.parse(row.purposes);
-    if (Array.isArray(parsed)) purposes = parsed.filter((p): p is string => typeof p === "string");
-  } catch {
-    // A damaged row shows no purposes rather than guessed ones.
-  }
-  return {
-    consentId: row.consent_id,
-    recordedAt: Number(row.recorded_at),
-    site: row.site,
-    policyVersion: Number(row.policy_version),
-    purposes,
-    source: row.source as SourceType,
-    lang: row.lang,
-    textVersion: Number(row.text_version),
-  };
-}
-
-/** An auditor's view of a history (`npm run consent:export`): one block per record, UTC times. */
-export function formatHistory(consentId: string, records: readonly ConsentRecord[]): string {
-  if (records.length === 0) return `No consent records for ${consentId}.\n`;
-  const lines = [`Consent records for ${consentId} (${records.length}, oldest first):`, ""];
-  for (const r of records) {
-    lines.push(
-      `${new Date(r.recordedAt * 1000).toISOString()}  site ${r.site}, policy version ${r.policyVersion}`,
-      `  allowed purposes: ${r.purposes.join(", ") || "(none)"}`,
-      `  source: ${r.source}; language: ${r.lang}; banner text version: ${r.textVersion}`,
-      "",
-    );
-  }
-  return `${lines.join("\n")}`;
-}
-
-/**
- * Error text for the log with anything that could be an identifier (a consent id) masked. D1
- * errors name tables and columns; values are always bound, never part of the SQL.
- */
-export function loggableError(error: unknown): string {
-  const name = error instanceof Error ? error.name : "error";
-  const message = error instanceof Error ? error.message : String(error);
-  return `${name}: ${message.replace(/[A-Za-z0-9_-]{16,}/g, "…").slice(0, 300)}`;
 }
 
 /**
@@ -144,11 +63,24 @@ export function recordConsent(
   return task;
 }
 
+export async function consentHistory(db: D1Database, consentId: string): Promise<ConsentRecord[]> {
+  if (!CONSENT_ID.test(consentId)) return [];
+  const { results } = await db.prepare(HISTORY_SQL).bind(consentId).all<RecordRow>();
+  return results.map(fromRow);
+}
+
+export async function latestConsentRecord(db: D1Database, consentId: string): Promise<ConsentRecord | null> {
+  if (!CONSENT_ID.test(consentId)) return null;
+  const row = await db.prepare(LATEST_SQL).bind(consentId).first<RecordRow>();
+  return row ? fromRow(row) : null;
+}
+
 /**
- * HISTORY_SQL with the consent id written in, for `wrangler d1 execute --command`, which binds no
- * parameters. Only a well-formed consent id (letters, digits, `-`, `_`) is ever written into SQL.
+ * Error text for the log with anything that could be an identifier (a consent id) masked. D1
+ * errors name tables and columns; values are always bound, never part of the SQL.
  */
-export function historySql(consentId: string): string {
-  if (!CONSENT_ID.test(consentId)) throw new Error("not a consent id");
-  return HISTORY_SQL.replace("?1", `'${consentId}'`);
+export function loggableError(error: unknown): string {
+  const name = error instanceof Error ? error.name : "error";
+  const message = error instanceof Error ? error.message : String(error);
+  return `${name}: ${message.replace(/[A-Za-z0-9_-]{16,}/g, "…").slice(0, 300)}`;
 }

@@ -16,7 +16,12 @@ export interface CompiledCookieRule {
 
 /** `_ga_*` → /^_ga_.*$/: `*` is any run of characters, everything else literal. */
 export function cookiePattern(name: string): RegExp {
-  return new RegExp(`^${name.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  return new RegExp(
+    `^${name
+      .split("*")
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
 }
 
 export function compileCookieRules(vendors: ReadonlyArray<{ cookies: readonly CookieRule[] }>): CompiledCookieRule[] {

@@ -8,8 +8,8 @@
  * browsers ignore its host list.
  */
 import type { Decision } from "../consent/decide";
-import type { CompiledPolicy } from "../policy/compile";
 import { parseUrlPattern } from "../html/url-match";
+import type { CompiledPolicy } from "../policy/compile";
 
 export const CSP_REPORT_PATH = "/__gk/csp-report";
 export const REPORTING_GROUP = "gk-csp";
@@ -18,7 +18,9 @@ export const REPORTING_GROUP = "gk-csp";
 function hostSources(pattern: string, schemes: readonly string[]): string[] {
   const wildcard = pattern.startsWith("*.");
   const host = wildcard ? pattern.slice(2) : pattern;
-  return schemes.flatMap((scheme) => (wildcard ? [`${scheme}//${host}`, `${scheme}//*.${host}`] : [`${scheme}//${host}`]));
+  return schemes.flatMap((scheme) =>
+    wildcard ? [`${scheme}//${host}`, `${scheme}//*.${host}`] : [`${scheme}//${host}`],
+  );
 }
 
 /**

@@ -7,7 +7,11 @@ import type { ClassifiedViolation } from "./report";
 
 export function recordViolation(v: ClassifiedViolation, dataset: AnalyticsEngineDataset | undefined): void {
   if (dataset) {
-    dataset.writeDataPoint({ indexes: [v.blocked.slice(0, 96)], blobs: [v.blocked, v.directive, v.vendor, v.purpose, v.disposition], doubles: [1] });
+    dataset.writeDataPoint({
+      indexes: [v.blocked.slice(0, 96)],
+      blobs: [v.blocked, v.directive, v.vendor, v.purpose, v.disposition],
+      doubles: [1],
+    });
     return;
   }
   console.log(JSON.stringify({ gk: "csp-violation", ...v }));

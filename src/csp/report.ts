@@ -4,8 +4,9 @@
  * `application/reports+json` (https://www.w3.org/TR/reporting-1/). Only the blocked host, the
  * directive and the disposition are kept: no IP, no full URL, no query string. Pure.
  */
-import type { CompiledPolicy } from "../policy/compile";
+
 import { matchUrl } from "../html/url-match";
+import type { CompiledPolicy } from "../policy/compile";
 
 export const MAX_REPORT_BYTES = 64 * 1024;
 
@@ -22,7 +23,16 @@ export interface ClassifiedViolation extends Violation {
   purpose: string;
 }
 
-const KEYWORDS = new Set(["inline", "eval", "wasm-eval", "trusted-types-policy", "trusted-types-sink", "self", "data", "blob"]);
+const KEYWORDS = new Set([
+  "inline",
+  "eval",
+  "wasm-eval",
+  "trusted-types-policy",
+  "trusted-types-sink",
+  "self",
+  "data",
+  "blob",
+]);
 
 /** The host of a blocked URI, or the keyword the browser reported; never a path or query. */
 export function blockedHost(uri: unknown): string {
@@ -42,7 +52,8 @@ const text = (v: unknown, max = 64) => (typeof v === "string" ? v.slice(0, max).
 function fromLegacy(body: Record<string, unknown>): Violation {
   return {
     blocked: blockedHost(body["blocked-uri"]),
-    directive: text(body["effective-directive"]) || text(String(body["violated-directive"] ?? "").split(" ")[0]) || "unknown",
+    directive:
+      text(body["effective-directive"]) || text(String(body["violated-directive"] ?? "").split(" ")[0]) || "unknown",
     disposition: body.disposition === "report" ? "report" : "enforce",
   };
 }

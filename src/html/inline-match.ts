@@ -26,7 +26,10 @@ export function matchInline(patterns: readonly InlinePattern[], text: string): n
 }
 
 /** Each vendor whose snippets occur in `text`, with the first snippet of it that matched. */
-export function explainInline(patterns: readonly InlinePattern[], text: string): Array<{ vendor: number; snippet: string }> {
+export function explainInline(
+  patterns: readonly InlinePattern[],
+  text: string,
+): Array<{ vendor: number; snippet: string }> {
   if (patterns.length === 0 || text.length === 0) return [];
   const normal = normalizeInline(text);
   const found: Array<{ vendor: number; snippet: string }> = [];

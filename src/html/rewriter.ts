@@ -227,7 +227,12 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
   rewriter.on("iframe[srcdoc]", {
     async element(el) {
       const doc = decodeAttributeValue(el.getAttribute("srcdoc") ?? "");
-      if ((await filterFragment(doc, { ...plan, dryRun: false, observe: undefined }, depth + 1, { url: base, seen: false })) !== doc) {
+      if (
+        (await filterFragment(doc, { ...plan, dryRun: false, observe: undefined }, depth + 1, {
+          url: base,
+          seen: false,
+        })) !== doc
+      ) {
         if (mutate) el.remove();
         report(["srcdoc"], "element", "iframe");
       }
@@ -240,7 +245,14 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
     const placeholder = depth === 0 ? plan.injections?.replacements?.get(vendor) : undefined;
     rewriter.on(selector, {
       element(el) {
-        plan.observe?.({ tag: el.tagName.toLowerCase(), via: "selector", target: selector, vendors: [id], rule: `selector:${selector}`, removed: true });
+        plan.observe?.({
+          tag: el.tagName.toLowerCase(),
+          via: "selector",
+          target: selector,
+          vendors: [id],
+          rule: `selector:${selector}`,
+          removed: true,
+        });
         if (mutate) {
           if (placeholder) el.replace(placeholder, { html: true });
           else el.remove();

@@ -134,7 +134,9 @@ export function gateResponse(response: Response, options: GateOptions): GateResu
   if (!isReadableEncoding(headers.get("content-encoding"))) {
     // Never pass bytes through that the rewriter cannot read.
     response.body?.cancel().catch(() => {});
-    console.error(`tag-gatekeeper: refused an HTML response with Content-Encoding "${headers.get("content-encoding")}"`);
+    console.error(
+      `tag-gatekeeper: refused an HTML response with Content-Encoding "${headers.get("content-encoding")}"`,
+    );
     return { response: errorPage(502), rewritten: false };
   }
   headers.delete("content-length");

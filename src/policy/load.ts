@@ -186,7 +186,9 @@ export function loadPolicy(files: PolicyFiles): LoadResult {
   }
   // Vendor ids by file name, including files that did not validate, so one broken vendor file is
   // not also reported as missing wherever it is referenced.
-  const vendorFileIds = names.filter((f) => f.startsWith(VENDOR_DIR)).map((f) => f.slice(VENDOR_DIR.length).replace(/\.ya?ml$/, ""));
+  const vendorFileIds = names
+    .filter((f) => f.startsWith(VENDOR_DIR))
+    .map((f) => f.slice(VENDOR_DIR.length).replace(/\.ya?ml$/, ""));
   if (purposes) checkReferences(purposes, sites, vendors, vendorFileIds, diagnostics);
   if (diagnostics.length || !purposes) return { ok: false, diagnostics };
   return {

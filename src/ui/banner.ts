@@ -37,7 +37,11 @@ export function renderStyles(nonce: string | undefined): string {
   return `<style data-gatekeeper${nonceAttribute(nonce)}>${BANNER_CSS}</style>`;
 }
 
-/** The always-present way back to the choice: withdrawing is one click from every page. */
+/**
+ * The always-present way back to the choice: withdrawing is one click from every page. A labelled
+ * navigation landmark, so it is not stray content outside the page's landmarks (axe "region").
+ */
 export function renderFooterLink(texts: Texts, lang: Language, returnTo: string): string {
-  return `<p data-gatekeeper class="gk-footer" lang="${lang}"><a href="/__gk/preferences?return=${encodeURIComponent(returnTo)}">${escapeHtml(texts.footerLink)}</a></p>`;
+  const label = escapeHtml(texts.footerLink);
+  return `<nav data-gatekeeper class="gk-footer" lang="${lang}" aria-label="${label}"><a href="/__gk/preferences?return=${encodeURIComponent(returnTo)}">${label}</a></nav>`;
 }

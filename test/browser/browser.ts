@@ -12,7 +12,7 @@ import { type BrowserContext, chromium, type Locator, type Page, type Request } 
 import { expect, inject } from "vitest";
 import { CHROMIUM, isNecessaryCookie, POLICY, SITE_HOST } from "./env";
 import type { UpstreamRecord } from "./stack";
-import { stubFor, type VendorId, vendorOf } from "./vendors";
+import { type StubResponse, stubFor, type VendorId, vendorOf } from "./vendors";
 
 export const siteOrigin = () => `http://${SITE_HOST}:${inject("gatekeeperPort")}`;
 
@@ -22,6 +22,8 @@ export interface RecordedRequest {
   resourceType: string;
   /** The response's status, once there is one (route-fulfilled responses included). */
   status?: number;
+  /** Why the request failed, when it did (`net::ERR_BLOCKED_BY_CSP`, say). */
+  failure?: string;
 }
 
 export interface VisitOptions {
@@ -29,6 +31,14 @@ export interface VisitOptions {
   /** Sets Accept-Language; Finnish unless given. */
   locale?: string;
   extraHTTPHeaders?: Record<string, string>;
+  /** Another gatekeeper than the suite's (one built from a policy variant, say): its port. */
+  port?: number;
+  /** Playwright's bypassCSP, for injecting test scripts (axe) into pages with an enforced CSP. */
+  bypassCSP?: boolean;
+  /** Answers for third-party URLs ahead of the vendor stubs (null: the vendor stub answers). */
+  stubs?: (url: URL, resourceType: string) => StubResponse | null;
+  /** More Chromium switches. */
+  args?: string[];
 }
 
 /** A same-origin page holding the contract's consent form (see giveConsent); never reaches the gatekeeper. */
@@ -38,6 +48,8 @@ export class Visit {
   readonly requests: RecordedRequest[] = [];
 
   private constructor(
+    /** The gatekeeper's origin as the browser sees it. */
+    readonly origin: string,
     readonly context: BrowserContext,
     readonly page: Page,
     /** Host names (TLS SNI or Host header) of connections that reached the sinkhole. */
@@ -64,10 +76,12 @@ export class Visit {
           "--disable-component-update",
           "--disable-sync",
           `--host-resolver-rules=MAP ${SITE_HOST} 127.0.0.1, MAP * 127.0.0.1:${sinkPort}`,
+          ...(options.args ?? []),
         ],
         javaScriptEnabled: options.javaScriptEnabled ?? true,
         locale: options.locale ?? "fi-FI",
         extraHTTPHeaders: options.extraHTTPHeaders,
+        bypassCSP: options.bypassCSP ?? false,
         viewport: { width: 1280, height: 800 },
       });
     } catch (error) {
@@ -84,8 +98,9 @@ export class Visit {
       // Fail in seconds, not Playwright's 30 s, when an element the test expects is not there.
       context.setDefaultTimeout(10_000);
       const page = context.pages()[0] ?? (await context.newPage());
-      const visit = new Visit(context, page, escaped, cleanup);
-      await visit.routeAndRecord();
+      const origin = options.port ? `http://${SITE_HOST}:${options.port}` : siteOrigin();
+      const visit = new Visit(origin, context, page, escaped, cleanup);
+      await visit.routeAndRecord(options.stubs);
       return visit;
     } catch (error) {
       await cleanup();
@@ -93,8 +108,8 @@ export class Visit {
     }
   }
 
-  private async routeAndRecord() {
-    const origin = siteOrigin();
+  private async routeAndRecord(stubs: VisitOptions["stubs"]) {
+    const origin = this.origin;
     const records = new WeakMap<Request, RecordedRequest>();
     this.context.on("request", (request) => {
       const url = new URL(request.url());
@@ -107,6 +122,10 @@ export class Visit {
       const record = records.get(response.request());
       if (record) record.status = response.status();
     });
+    this.context.on("requestfailed", (request) => {
+      const record = records.get(request);
+      if (record) record.failure = request.failure()?.errorText ?? "failed";
+    });
     await this.context.route("**/*", async (route) => {
       const request = route.request();
       const url = new URL(request.url());
@@ -115,7 +134,7 @@ export class Visit {
       } else if (url.origin === origin) {
         await route.continue();
       } else {
-        const stub = stubFor(url, request.resourceType());
+        const stub = stubs?.(url, request.resourceType()) ?? stubFor(url, request.resourceType());
         await route.fulfill({
           status: stub.status,
           contentType: stub.contentType,
@@ -127,7 +146,7 @@ export class Visit {
   }
 
   url(path: string): string {
-    return `${siteOrigin()}${path}`;
+    return `${this.origin}${path}`;
   }
 
   /** Loads a site page and waits until the network is quiet. */

@@ -13,14 +13,21 @@ export interface RunningStack extends StackInfo {
   stop: () => Promise<void>;
 }
 
-export async function spawnStack(): Promise<RunningStack> {
+export interface StackOptions {
+  /** The project to build the gatekeeper from (a copy with a policy variant, see variant.ts); the repo by default. */
+  root?: string;
+  /** Everything the stack writes to stdout: the worker's log lines among it. */
+  onStdout?: (chunk: string) => void;
+}
+
+export async function spawnStack(options: StackOptions = {}): Promise<RunningStack> {
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "test", "browser", "stack.ts")], {
     cwd: ROOT,
     // Its own process group, so that stopping it stops everything it started.
     detached: true,
     // stdin stays open while this process lives: the stack stops itself when it closes.
     stdio: ["pipe", "pipe", "pipe"],
-    env: { ...process.env, CI: process.env.CI ?? "true" },
+    env: { ...process.env, CI: process.env.CI ?? "true", ...(options.root ? { GK_STACK_ROOT: options.root } : {}) },
   });
   let log = "";
   const append = (chunk: Buffer) => {
@@ -28,6 +35,7 @@ export async function spawnStack(): Promise<RunningStack> {
     if (process.env.GK_BROWSER_DEBUG) process.stderr.write(chunk);
   };
   child.stdout?.on("data", append);
+  if (options.onStdout) child.stdout?.on("data", (chunk: Buffer) => options.onStdout?.(chunk.toString()));
   child.stderr?.on("data", append);
   const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
   // Even when this process exits without running teardown, take the group down with it.

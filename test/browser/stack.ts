@@ -61,8 +61,11 @@ interface MiniflareLike {
   dispose(): Promise<void>;
 }
 
+/** The project the gatekeeper is built from: the repo, or a copy with a policy variant (servers.ts). */
+const PROJECT = process.env.GK_STACK_ROOT || ROOT;
+
 async function run(command: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const child = spawn(process.execPath, command, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env });
+  const child = spawn(process.execPath, command, { cwd: PROJECT, stdio: ["ignore", "pipe", "pipe"], env });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
@@ -145,7 +148,7 @@ export async function startStack(): Promise<StackInfo & { stop: () => Promise<vo
     cleanups.push(() => new Promise((ok) => upstreamServer.close(ok)).then(() => upstreamServer.closeAllConnections()));
 
     const { Miniflare, Log, LogLevel } = requireFromWrangler("miniflare");
-    const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
+    const { workerOptions } = unstable_getMiniflareWorkerOptions(join(PROJECT, "wrangler.toml"));
     const mf: MiniflareLike = new Miniflare({
       host: "127.0.0.1",
       port: 0,

@@ -161,6 +161,21 @@ ${TOP_COOKIE}
   dl.push({ event: "gtm.load" });
 })();`;
 
+/**
+ * Another GTM container (issue 6): besides its own marketing tags it fires tags of vendors with
+ * other purposes, the Intercom widget (functional) and Elfsight's platform (social), the way a
+ * real container loads whatever its owner added. HTML rewriting never sees these; only the CSP
+ * can stop them. Served in place of gtm.js through VisitOptions.stubs.
+ */
+export const GTM_CONTAINER_OTHER_PURPOSES_JS = `(function () {
+${TOP_COOKIE}
+  var dl = (window.dataLayer = window.dataLayer || []);
+  load("https://widget.intercom.io/widget/demoapp1");
+  load("https://static.elfsight.com/platform/platform.js");
+  window.gk_stub_container = "other-purposes";
+  dl.push({ event: "gtm.load" });
+})();`;
+
 /** fbevents.js (through GTM): `_fbp` on the site's domain and a PageView. */
 const FBEVENTS_JS = `(function () {
 ${TOP_COOKIE}

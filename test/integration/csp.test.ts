@@ -11,10 +11,18 @@ const hostsOf = (purpose: string) => policy.vendorFiles.filter((v) => v.purpose 
 async function cspFor(cookie: string, init: ResponseInit = {}, files = shippedFiles()) {
   const { request } = makeGate(() => html("<p>x</p>", init), files);
   const res = await request("/", { headers: { cookie } });
-  return { res, csp: res.headers.get("content-security-policy-report-only") ?? res.headers.get("content-security-policy") ?? "" };
+  return {
+    res,
+    csp: res.headers.get("content-security-policy-report-only") ?? res.headers.get("content-security-policy") ?? "",
+  };
 }
 
-const directive = (csp: string, name: string) => csp.split("; ").find((d) => d.startsWith(`${name} `))?.split(" ").slice(1) ?? [];
+const directive = (csp: string, name: string) =>
+  csp
+    .split("; ")
+    .find((d) => d.startsWith(`${name} `))
+    ?.split(" ")
+    .slice(1) ?? [];
 
 describe("the CSP header per decision", () => {
   it("is report-only by default, with only 'self' for vendors when nothing is allowed", async () => {
@@ -26,24 +34,39 @@ describe("the CSP header per decision", () => {
     expect(res.headers.get("reporting-endpoints")).toBe('gk-csp="/__gk/csp-report"');
   });
 
-  it.each([["functional"], ["analytics"], ["marketing"], ["social"]])("with %s alone, never lists a refused vendor's hosts", async (purpose) => {
-    const { csp } = await cspFor(consentCookie([purpose]));
-    for (const other of ALL.filter((p) => p !== purpose))
-      for (const host of hostsOf(other)) expect(csp, `${other} ${host}`).not.toContain(`//${host.replace(/^\*\./, "")} `);
-    const scripts = directive(csp, "script-src");
-    for (const host of hostsOf(purpose).filter((h) => !ALL.filter((p) => p !== purpose).some((o) => hostsOf(o).includes(h))))
-      expect(scripts, host).toContain(`https://${host.replace(/^\*\./, "")}`);
-  });
+  it.each([["functional"], ["analytics"], ["marketing"], ["social"]])(
+    "with %s alone, never lists a refused vendor's hosts",
+    async (purpose) => {
+      const { csp } = await cspFor(consentCookie([purpose]));
+      for (const other of ALL.filter((p) => p !== purpose))
+        for (const host of hostsOf(other))
+          expect(csp, `${other} ${host}`).not.toContain(`//${host.replace(/^\*\./, "")} `);
+      const scripts = directive(csp, "script-src");
+      for (const host of hostsOf(purpose).filter(
+        (h) => !ALL.filter((p) => p !== purpose).some((o) => hostsOf(o).includes(h)),
+      ))
+        expect(scripts, host).toContain(`https://${host.replace(/^\*\./, "")}`);
+    },
+  );
 
   it("analytics alone keeps www.googletagmanager.com out: GTM (refused) claims it too", async () => {
     const { csp } = await cspFor(consentCookie(["analytics"]));
     expect(csp).not.toContain("googletagmanager.com");
-    expect(directive(csp, "connect-src")).toEqual(expect.arrayContaining(["https://google-analytics.com", "https://*.google-analytics.com"]));
+    expect(directive(csp, "connect-src")).toEqual(
+      expect.arrayContaining(["https://google-analytics.com", "https://*.google-analytics.com"]),
+    );
   });
 
   it("everything allowed lists every vendor host, with wss: for connections", async () => {
     const { csp } = await cspFor(consentCookie(ALL));
-    expect(directive(csp, "script-src")).toEqual(expect.arrayContaining(["https://www.googletagmanager.com", "https://*.intercom.io", "https://intercom.io", "https://*.elfsight.com"]));
+    expect(directive(csp, "script-src")).toEqual(
+      expect.arrayContaining([
+        "https://www.googletagmanager.com",
+        "https://*.intercom.io",
+        "https://intercom.io",
+        "https://*.elfsight.com",
+      ]),
+    );
     expect(directive(csp, "connect-src")).toContain("wss://*.intercom.io");
     expect(csp).not.toContain("strict-dynamic");
   });
@@ -51,7 +74,9 @@ describe("the CSP header per decision", () => {
   it("enforce sends Content-Security-Policy, off sends none", async () => {
     const enforce = shippedFiles();
     enforce["policies/sites/default.yaml"].csp.mode = "enforce";
-    expect((await cspFor(consentCookie([]), {}, enforce)).res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect((await cspFor(consentCookie([]), {}, enforce)).res.headers.get("content-security-policy")).toContain(
+      "script-src 'self'",
+    );
     const off = shippedFiles();
     off["policies/sites/default.yaml"].csp.mode = "off";
     const { res } = await cspFor(consentCookie([]), {}, off);
@@ -63,7 +88,11 @@ describe("the CSP header per decision", () => {
     const origin = "script-src 'nonce-abc123' 'sha256-AbC+/=' 'strict-dynamic'; object-src 'none'; base-uri 'none'";
     const files = shippedFiles();
     files["policies/sites/default.yaml"].csp.mode = "enforce";
-    const { res } = await cspFor(consentCookie(["analytics"]), { headers: { "content-security-policy": origin } }, files);
+    const { res } = await cspFor(
+      consentCookie(["analytics"]),
+      { headers: { "content-security-policy": origin } },
+      files,
+    );
     const both = res.headers.get("content-security-policy") ?? "";
     // Two policies, both enforced: the origin's first, untouched.
     expect(both.startsWith(`${origin}, script-src 'self'`)).toBe(true);
@@ -117,7 +146,16 @@ describe("POST /__gk/csp-report", () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
     const res = await post(
       JSON.stringify([
-        { type: "csp-violation", age: 1, url: "https://kevyt.example/", body: { blockedURL: "https://cdn.unknown.example/x.js", effectiveDirective: "script-src-elem", disposition: "enforce" } },
+        {
+          type: "csp-violation",
+          age: 1,
+          url: "https://kevyt.example/",
+          body: {
+            blockedURL: "https://cdn.unknown.example/x.js",
+            effectiveDirective: "script-src-elem",
+            disposition: "enforce",
+          },
+        },
         { type: "deprecation", body: {} },
       ]),
       "application/reports+json",
@@ -125,13 +163,24 @@ describe("POST /__gk/csp-report", () => {
     const lines = log.mock.calls.map((c) => JSON.parse(String(c[0])));
     log.mockRestore();
     expect(res.status).toBe(204);
-    expect(lines).toEqual([{ gk: "csp-violation", blocked: "cdn.unknown.example", directive: "script-src-elem", disposition: "enforce", vendor: "unknown", purpose: "unclassified" }]);
+    expect(lines).toEqual([
+      {
+        gk: "csp-violation",
+        blocked: "cdn.unknown.example",
+        directive: "script-src-elem",
+        disposition: "enforce",
+        vendor: "unknown",
+        purpose: "unclassified",
+      },
+    ]);
   });
 
   it("refuses garbage, other types and oversized bodies", async () => {
     expect((await post("not json", "application/csp-report")).status).toBe(400);
     expect((await post("{}", "text/plain")).status).toBe(415);
-    expect((await post(JSON.stringify({ "csp-report": { x: "y".repeat(70_000) } }), "application/csp-report")).status).toBe(413);
+    expect(
+      (await post(JSON.stringify({ "csp-report": { x: "y".repeat(70_000) } }), "application/csp-report")).status,
+    ).toBe(413);
   });
 });
 
@@ -140,7 +189,12 @@ describe("npm run csp:report", () => {
     const line = (blocked: string, vendor: string, purpose: string, disposition = "report") =>
       JSON.stringify({ gk: "csp-violation", blocked, directive: "script-src-elem", disposition, vendor, purpose });
     const tail = JSON.stringify({ logs: [{ message: [line("connect.facebook.net", "meta-pixel", "marketing")] }] });
-    const text = [line("connect.facebook.net", "meta-pixel", "marketing"), tail, line("cdn.unknown.example", "unknown", "unclassified", "enforce"), "noise"].join("\n");
+    const text = [
+      line("connect.facebook.net", "meta-pixel", "marketing"),
+      tail,
+      line("cdn.unknown.example", "unknown", "unclassified", "enforce"),
+      "noise",
+    ].join("\n");
     expect(summarise(text)).toBe(`3 CSP violations, 2 blocked hosts
 
 | count | blocked host | vendor | purpose | directives | blocked / reported |

@@ -17,7 +17,9 @@ const PAGE = `<!doctype html><html><head><title>t</title>
 
 /** The elements a page carries with data-gatekeeper, by id/class, for compact assertions. */
 function injected(page: string): string[] {
-  return [...page.matchAll(/<(\w+) data-gatekeeper(?:[^>]*?(?:id|class)="([^"]+)")?/g)].map((m) => `${m[1]}${m[2] ? `.${m[2]}` : ""}`);
+  return [...page.matchAll(/<(\w+) data-gatekeeper(?:[^>]*?(?:id|class)="([^"]+)")?/g)].map(
+    (m) => `${m[1]}${m[2] ? `.${m[2]}` : ""}`,
+  );
 }
 
 describe("the banner", () => {
@@ -25,8 +27,12 @@ describe("the banner", () => {
     const { request } = makeGate(() => html(PAGE));
     const out = await (await request("/hinnasto?x=1")).text();
     expect(out).toMatch(/<body><style data-gatekeeper>[^<]+<\/style><div data-gatekeeper id="gk-banner"/);
-    expect(out).toContain('role="dialog" aria-labelledby="gk-banner-title" aria-describedby="gk-banner-body" lang="fi"');
-    expect(out).toContain('<form method="post" action="/__gk/consent"><input type="hidden" name="return" value="/hinnasto?x=1">');
+    expect(out).toContain(
+      'role="dialog" aria-labelledby="gk-banner-title" aria-describedby="gk-banner-body" lang="fi"',
+    );
+    expect(out).toContain(
+      '<form method="post" action="/__gk/consent"><input type="hidden" name="return" value="/hinnasto?x=1">',
+    );
     expect(out).toContain('<button type="submit" name="allow" value="all" class="gk-btn">Hyväksy kaikki</button>');
     expect(out).toContain('<button type="submit" name="allow" value="none" class="gk-btn">Hylkää kaikki</button>');
     expect(out).toContain('<a class="gk-btn" href="/__gk/preferences?return=%2Fhinnasto%3Fx%3D1">Asetukset</a>');
@@ -63,20 +69,28 @@ describe("the banner", () => {
   });
 
   it("reuses the page's CSP nonce for its script and style", async () => {
-    const { request } = makeGate(() => html(PAGE, { headers: { "content-security-policy": "script-src 'nonce-r4nd0m+/=' 'strict-dynamic'; object-src 'none'" } }));
+    const { request } = makeGate(() =>
+      html(PAGE, {
+        headers: { "content-security-policy": "script-src 'nonce-r4nd0m+/=' 'strict-dynamic'; object-src 'none'" },
+      }),
+    );
     const res = await request("/");
     const out = await res.text();
     expect(out).toContain('<style data-gatekeeper nonce="r4nd0m+/=">');
-    expect(out).toContain('<script data-gatekeeper nonce="r4nd0m+/=">(function(){var b=document.getElementById("gk-banner")');
+    expect(out).toContain(
+      '<script data-gatekeeper nonce="r4nd0m+/=">(function(){var b=document.getElementById("gk-banner")',
+    );
     // The origin's policy is passed on unchanged, never loosened.
-    expect(res.headers.get("content-security-policy")).toBe("script-src 'nonce-r4nd0m+/=' 'strict-dynamic'; object-src 'none'");
+    expect(res.headers.get("content-security-policy")).toBe(
+      "script-src 'nonce-r4nd0m+/=' 'strict-dynamic'; object-src 'none'",
+    );
   });
 
   it("marks everything it injects with data-gatekeeper, and leaves every other byte as it was", async () => {
     const page = `<html><head></head><body><p>x</p></body></html>`;
     const { request } = makeGate(() => html(page));
     const out = await (await request("/")).text();
-    expect(injected(out)).toEqual(["style", "div.gk-banner", "script", "p.gk-footer"]);
+    expect(injected(out)).toEqual(["style", "div.gk-banner", "script", "nav.gk-footer"]);
     expect(await stripInjected(out)).toBe(page);
   });
 });
@@ -85,7 +99,9 @@ describe("the footer link", () => {
   it("leads to the preferences page from every page, consent or not", async () => {
     const { request } = makeGate(() => html(PAGE));
     const out = await (await request("/a?b=1", { headers: { cookie: consentCookie(ALL) } })).text();
-    expect(out).toContain('<p data-gatekeeper class="gk-footer" lang="fi"><a href="/__gk/preferences?return=%2Fa%3Fb%3D1">Evästeasetukset</a></p></body>');
+    expect(out).toContain(
+      '<nav data-gatekeeper class="gk-footer" lang="fi" aria-label="Evästeasetukset"><a href="/__gk/preferences?return=%2Fa%3Fb%3D1">Evästeasetukset</a></nav></body>',
+    );
   });
   it("is switched off by the policy", async () => {
     const files = shippedFiles();
@@ -99,7 +115,9 @@ describe("the footer link", () => {
 describe("/__gk/preferences", () => {
   it("shows one checkbox per optional purpose with the current state, without script", async () => {
     const { request, sent } = makeGate(() => html(PAGE));
-    const res = await request("/__gk/preferences?return=/hinnasto", { headers: { cookie: consentCookie(["analytics", "social"]) } });
+    const res = await request("/__gk/preferences?return=/hinnasto", {
+      headers: { cookie: consentCookie(["analytics", "social"]) },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
     const out = await res.text();
@@ -118,13 +136,18 @@ describe("/__gk/preferences", () => {
     const { request } = makeGate(() => html(PAGE));
     const out = await (await request("/__gk/preferences")).text();
     // The save form carries allow=necessary, so an empty choice is still a valid post.
-    expect(out).toMatch(/<form method="post" action="\/__gk\/consent" id="gk-save"><input type="hidden" name="return" value="\/"><input type="hidden" name="allow" value="necessary">/);
+    expect(out).toMatch(
+      /<form method="post" action="\/__gk\/consent" id="gk-save"><input type="hidden" name="return" value="\/"><input type="hidden" name="allow" value="necessary">/,
+    );
     const res = await request("/__gk/consent", {
       method: "POST",
       body: "return=%2F&allow=necessary",
       headers: { "content-type": "application/x-www-form-urlencoded", origin: SITE },
     });
-    expect(parseConsentValue(decodeURIComponent((res.headers.get("set-cookie") ?? "").split(";")[0]!.split("=")[1]!))?.purposes).toEqual(["necessary"]);
+    expect(
+      parseConsentValue(decodeURIComponent((res.headers.get("set-cookie") ?? "").split(";")[0]!.split("=")[1]!))
+        ?.purposes,
+    ).toEqual(["necessary"]);
   });
 
   it("speaks sv and en on ?lang=, with links to the other languages", async () => {
@@ -147,7 +170,19 @@ describe("/__gk/cookies", () => {
     const { request } = makeGate(() => html(PAGE));
     const out = await (await request(`/__gk/cookies?lang=${lang}`)).text();
     expect(out).toContain(`<h1>${title}</h1>`);
-    for (const name of ["session", "AWSALB", "AWSALBCORS", "gk_consent", "_ga", "_ga_*", "_gid", "_gcl_*", "intercom-id-*", "intercom-session-*", "_fbp"])
+    for (const name of [
+      "session",
+      "AWSALB",
+      "AWSALBCORS",
+      "gk_consent",
+      "_ga",
+      "_ga_*",
+      "_gid",
+      "_gcl_*",
+      "intercom-id-*",
+      "intercom-session-*",
+      "_fbp",
+    ])
       expect(out, name).toContain(`<code>${name}</code>`);
     expect(out).toContain(twoYears);
     expect(out).toContain(nineMonths);
@@ -158,23 +193,39 @@ describe("/__gk/cookies", () => {
 });
 
 describe("withdrawal that deletes", () => {
-  const browserCookies = "session=s1; AWSALB=lb; AWSALBCORS=lb; _ga=GA1.1.1.1; _ga_ABC123=GS1.1; _gid=x; _gcl_au=1.1; intercom-id-a1=u; intercom-session-a1=s; other=1";
+  const browserCookies =
+    "session=s1; AWSALB=lb; AWSALBCORS=lb; _ga=GA1.1.1.1; _ga_ABC123=GS1.1; _gid=x; _gcl_au=1.1; intercom-id-a1=u; intercom-session-a1=s; other=1";
 
   it("expires refused purposes' cookies on every parent domain, and never necessary ones", async () => {
     const { request } = makeGate(() => html("<p>x</p>"));
-    const res = await request("https://www.kevyt.example/", { headers: { cookie: `${browserCookies}; ${consentCookie(["functional"])}` } });
+    const res = await request("https://www.kevyt.example/", {
+      headers: { cookie: `${browserCookies}; ${consentCookie(["functional"])}` },
+    });
     const set = res.headers.getSetCookie();
     const expired = (name: string) => set.filter((c) => c.startsWith(`${name}=; Max-Age=0`));
-    expect(expired("_ga").map((c) => /Domain=([^;]+)/.exec(c)?.[1] ?? "host")).toEqual(["host", "www.kevyt.example", "kevyt.example"]);
+    expect(expired("_ga").map((c) => /Domain=([^;]+)/.exec(c)?.[1] ?? "host")).toEqual([
+      "host",
+      "www.kevyt.example",
+      "kevyt.example",
+    ]);
     expect(expired("_ga")[0]).toBe("_ga=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/; Secure");
     for (const name of ["_ga_ABC123", "_gid", "_gcl_au"]) expect(expired(name), name).toHaveLength(3);
-    for (const name of ["session", "AWSALB", "AWSALBCORS", "gk_consent", "other", "intercom-id-a1", "intercom-session-a1"])
+    for (const name of [
+      "session",
+      "AWSALB",
+      "AWSALBCORS",
+      "gk_consent",
+      "other",
+      "intercom-id-a1",
+      "intercom-session-a1",
+    ])
       expect(expired(name), name).toHaveLength(0);
   });
 
   it("keeps refused cookies from the origin, and drops the origin's Set-Cookie for them", async () => {
     const headers = new Headers({ "content-type": "text/html" });
-    for (const c of ["_ga=GA1.2.3; Path=/; Domain=.kevyt.example", "AWSALB=new; Path=/", "intercom-id-a1=z; Path=/"]) headers.append("set-cookie", c);
+    for (const c of ["_ga=GA1.2.3; Path=/; Domain=.kevyt.example", "AWSALB=new; Path=/", "intercom-id-a1=z; Path=/"])
+      headers.append("set-cookie", c);
     const { request, sent } = makeGate(() => new Response("<p>x</p>", { headers }));
     const res = await request("/", { headers: { cookie: `${browserCookies}; ${consentCookie(["functional"])}` } });
     expect(sent[0]!.headers.get("cookie")).toBe(
@@ -191,11 +242,17 @@ describe("withdrawal that deletes", () => {
     const res = await request("/__gk/consent", {
       method: "POST",
       body: "allow=none",
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: SITE, cookie: `${browserCookies}; ${consentCookie(ALL)}` },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        origin: SITE,
+        cookie: `${browserCookies}; ${consentCookie(ALL)}`,
+      },
     });
     const names = res.headers.getSetCookie().map((c) => c.slice(0, c.indexOf("=")));
     expect(names[0]).toBe("gk_consent");
-    expect(new Set(names.slice(1))).toEqual(new Set(["_ga", "_ga_ABC123", "_gid", "_gcl_au", "intercom-id-a1", "intercom-session-a1"]));
+    expect(new Set(names.slice(1))).toEqual(
+      new Set(["_ga", "_ga_ABC123", "_gid", "_gcl_au", "intercom-id-a1", "intercom-session-a1"]),
+    );
   });
 });
 
@@ -209,7 +266,9 @@ describe("Google Consent Mode v2", () => {
     const { request } = makeGate(() => html(PAGE));
     const out = await (await request("/", { headers: { cookie: consentCookie(["analytics"]) } })).text();
     expect(out.indexOf('gtag("consent","default"')).toBeLessThan(out.indexOf("gtag/js"));
-    expect(out).toMatch(/<head><script data-gatekeeper>window\.dataLayer=window\.dataLayer\|\|\[\];function gtag\(\)\{dataLayer\.push\(arguments\);\}gtag\("consent","default"/);
+    expect(out).toMatch(
+      /<head><script data-gatekeeper>window\.dataLayer=window\.dataLayer\|\|\[\];function gtag\(\)\{dataLayer\.push\(arguments\);\}gtag\("consent","default"/,
+    );
     expect(defaults(out)).toEqual({
       ad_storage: "denied",
       ad_user_data: "denied",
@@ -225,7 +284,9 @@ describe("Google Consent Mode v2", () => {
     const { request } = makeGate(() => html(PAGE));
     const all = defaults(await (await request("/", { headers: { cookie: consentCookie(ALL) } })).text());
     expect(Object.values(all ?? {})).toEqual(Array(7).fill("granted"));
-    const gpc = defaults(await (await request("/", { headers: { cookie: consentCookie(ALL), "sec-gpc": "1" } })).text());
+    const gpc = defaults(
+      await (await request("/", { headers: { cookie: consentCookie(ALL), "sec-gpc": "1" } })).text(),
+    );
     expect(gpc?.ad_storage).toBe("denied");
     expect(gpc?.analytics_storage).toBe("granted");
   });
@@ -236,7 +297,9 @@ describe("Google Consent Mode v2", () => {
   });
 
   it("goes before the first script when the page has no <head>", async () => {
-    const { request } = makeGate(() => html(`<p>a</p><script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>`));
+    const { request } = makeGate(() =>
+      html(`<p>a</p><script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>`),
+    );
     const out = await (await request("/", { headers: { cookie: consentCookie(["analytics"]) } })).text();
     expect(out.startsWith("<p>a</p><script data-gatekeeper")).toBe(true);
     const consent = out.indexOf('gtag("consent","default"');
@@ -262,7 +325,9 @@ describe("placeholders", () => {
   it("offer a first-party chat button where Intercom was removed, once the visitor has chosen", async () => {
     const { request } = makeGate(() => html(PAGE));
     const out = await (await request("/", { headers: { cookie: consentCookie(["social"]) } })).text();
-    expect(out).toMatch(/<div data-gatekeeper class="gk-chat"[^>]*data-gatekeeper-vendor="intercom" role="complementary" aria-label="Keskustele kanssamme">/);
+    expect(out).toMatch(
+      /<div data-gatekeeper class="gk-chat"[^>]*data-gatekeeper-vendor="intercom" role="complementary" aria-label="Keskustele kanssamme">/,
+    );
     expect(out).toContain('value="functional">');
     const allowed = await (await request("/", { headers: { cookie: consentCookie(["functional", "social"]) } })).text();
     expect(allowed).not.toContain('class="gk-chat"');
@@ -271,6 +336,8 @@ describe("placeholders", () => {
 
   it("no chat button for a page without Intercom", async () => {
     const { request } = makeGate(() => html("<html><body><p>x</p></body></html>"));
-    expect(await (await request("/", { headers: { cookie: consentCookie([]) } })).text()).not.toContain('class="gk-chat"');
+    expect(await (await request("/", { headers: { cookie: consentCookie([]) } })).text()).not.toContain(
+      'class="gk-chat"',
+    );
   });
 });

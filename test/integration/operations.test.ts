@@ -28,16 +28,22 @@ describe("shadow mode", () => {
   };
 
   it("changes nothing in the page, its headers or the request, and logs what enforce would remove", async () => {
-    const headers = new Headers({ "content-type": "text/html; charset=utf-8", "content-length": String(new TextEncoder().encode(PAGE).length) });
+    const headers = new Headers({
+      "content-type": "text/html; charset=utf-8",
+      "content-length": String(new TextEncoder().encode(PAGE).length),
+    });
     headers.append("set-cookie", "_ga=GA1.1; Path=/");
     headers.append("link", "<https://www.googletagmanager.com>; rel=preconnect");
     const { request, sent } = makeGate(() => new Response(PAGE, { headers }), shadowFiles());
-    const { res, body, lines } = await logged(() => request("/hinnasto?email=a@b.fi", { headers: { cookie: "_ga=GA1.2; session=s" } }));
+    const { res, body, lines } = await logged(() =>
+      request("/hinnasto?email=a@b.fi", { headers: { cookie: "_ga=GA1.2; session=s" } }),
+    );
     expect(body).toBe(PAGE);
     expect(res.headers.get("content-length")).toBe(headers.get("content-length"));
     expect(res.headers.getSetCookie()).toEqual(["_ga=GA1.1; Path=/"]);
     expect(res.headers.get("link")).toBe("<https://www.googletagmanager.com>; rel=preconnect");
-    for (const name of ["vary", "content-security-policy-report-only", "content-security-policy"]) expect(res.headers.has(name), name).toBe(false);
+    for (const name of ["vary", "content-security-policy-report-only", "content-security-policy"])
+      expect(res.headers.has(name), name).toBe(false);
     expect(sent[0]!.headers.get("cookie")).toBe("_ga=GA1.2; session=s");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ mode: "shadow", path: "/hinnasto" });
@@ -48,10 +54,27 @@ describe("shadow mode", () => {
 describe("the request log", () => {
   it("is one line per request with the decision, removals, source, timing and policy version", async () => {
     const { request } = makeGate(() => html(PAGE));
-    const { lines } = await logged(() => request("/a/b?q=secret", { method: "GET", headers: { cookie: consentCookie(["analytics"]) } }));
+    const { lines } = await logged(() =>
+      request("/a/b?q=secret", { method: "GET", headers: { cookie: consentCookie(["analytics"]) } }),
+    );
     expect(lines).toHaveLength(1);
     const line = lines[0]!;
-    expect(Object.keys(line)).toEqual(["gk", "method", "path", "status", "html", "mode", "site", "policyVersion", "basis", "source", "allowed", "gpc", "removed", "ms"]);
+    expect(Object.keys(line)).toEqual([
+      "gk",
+      "method",
+      "path",
+      "status",
+      "html",
+      "mode",
+      "site",
+      "policyVersion",
+      "basis",
+      "source",
+      "allowed",
+      "gpc",
+      "removed",
+      "ms",
+    ]);
     expect(line).toMatchObject({
       gk: "request",
       method: "GET",
@@ -81,7 +104,10 @@ describe("the request log", () => {
     await fc.assert(
       fc.asyncProperty(token, token, token, fc.ipV4(), fc.ipV6(), async (query, cookieValue, id, ip4, ip6) => {
         const { request } = makeGate(() => html(PAGE));
-        const consent = consentCookie(["functional"]).replace("AAAAAAAAAAAAAAAAAAAAAA", `${id}${"A".repeat(22 - Math.min(22, id.length))}`.slice(0, 22));
+        const consent = consentCookie(["functional"]).replace(
+          "AAAAAAAAAAAAAAAAAAAAAA",
+          `${id}${"A".repeat(22 - Math.min(22, id.length))}`.slice(0, 22),
+        );
         const { raw } = await logged(() =>
           request(`/p?token=${query}`, {
             headers: {
@@ -93,7 +119,8 @@ describe("the request log", () => {
           }),
         );
         expect(raw).toHaveLength(1);
-        for (const secret of [query, cookieValue, id.slice(0, 12), ip4, ip6]) expect(raw[0], secret).not.toContain(secret);
+        for (const secret of [query, cookieValue, id.slice(0, 12), ip4, ip6])
+          expect(raw[0], secret).not.toContain(secret);
       }),
       { numRuns: 60 },
     );

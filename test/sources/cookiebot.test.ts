@@ -12,8 +12,18 @@ const AT = COOKIEBOT.statisticsExplicit.at;
 describe("Cookiebot CookieConsent under the shipped mapping", () => {
   it.each([
     ["0: necessary only (Cookiebot knowledge base)", COOKIEBOT.declined, AT, { state: "valid", purposes: [] }],
-    ["statistics only, explicit (live)", COOKIEBOT.statisticsExplicit.value, AT, { state: "valid", purposes: ["analytics"] }],
-    ["reject all, explicit (live)", COOKIEBOT.rejectExplicit.value, COOKIEBOT.rejectExplicit.at, { state: "valid", purposes: [] }],
+    [
+      "statistics only, explicit (live)",
+      COOKIEBOT.statisticsExplicit.value,
+      AT,
+      { state: "valid", purposes: ["analytics"] },
+    ],
+    [
+      "reject all, explicit (live)",
+      COOKIEBOT.rejectExplicit.value,
+      COOKIEBOT.rejectExplicit.at,
+      { state: "valid", purposes: [] },
+    ],
     [
       "the decoded form, as some servers hand it over",
       decodeURIComponent(COOKIEBOT.statisticsExplicit.value),
@@ -42,7 +52,10 @@ describe("Cookiebot CookieConsent under the shipped mapping", () => {
     expect(read(COOKIEBOT.sprtags.value, COOKIEBOT.sprtags.at)).toMatchObject({ state: "unanswered" });
     expect(read(COOKIEBOT.allNoMethod.value, COOKIEBOT.allNoMethod.at)).toMatchObject({ state: "unanswered" });
     const accepting = { ...shipped, implied: "accept" as const };
-    expect(read(COOKIEBOT.sprtags.value, COOKIEBOT.sprtags.at, accepting)).toEqual({ state: "valid", purposes: ["analytics"] });
+    expect(read(COOKIEBOT.sprtags.value, COOKIEBOT.sprtags.at, accepting)).toEqual({
+      state: "valid",
+      purposes: ["analytics"],
+    });
     expect(read(COOKIEBOT.allNoMethod.value, COOKIEBOT.allNoMethod.at, accepting)).toEqual({
       state: "valid",
       purposes: ALL_OPTIONAL,
@@ -60,13 +73,33 @@ describe("Cookiebot CookieConsent under the shipped mapping", () => {
 
   it.each([
     ["absent", "other=1", { state: "absent" }],
-    ["duplicated", `CookieConsent=0; CookieConsent=${COOKIEBOT.statisticsExplicit.value}`, { state: "invalid", reason: "duplicate" }],
+    [
+      "duplicated",
+      `CookieConsent=0; CookieConsent=${COOKIEBOT.statisticsExplicit.value}`,
+      { state: "invalid", reason: "duplicate" },
+    ],
     ["empty", "CookieConsent=", { state: "invalid", reason: "empty" }],
     ["JSON, not Cookiebot's literal, with a non-boolean", 'CookieConsent={"necessary":"yes"}', { state: "invalid" }],
-    ["a category missing", `CookieConsent=${encodeURIComponent("{stamp:'a',necessary:true,statistics:true,marketing:true,method:'explicit'}")}`, { state: "invalid" }],
-    ["a category as a string", `CookieConsent=${encodeURIComponent("{necessary:true,preferences:'true',statistics:true,marketing:true,method:'explicit'}")}`, { state: "invalid" }],
-    ["a key twice", `CookieConsent=${encodeURIComponent("{necessary:true,preferences:false,statistics:false,marketing:false,statistics:true,method:'explicit'}")}`, { state: "invalid" }],
-    ["an unknown method", `CookieConsent=${encodeURIComponent("{necessary:true,preferences:true,statistics:true,marketing:true,method:'always'}")}`, { state: "invalid" }],
+    [
+      "a category missing",
+      `CookieConsent=${encodeURIComponent("{stamp:'a',necessary:true,statistics:true,marketing:true,method:'explicit'}")}`,
+      { state: "invalid" },
+    ],
+    [
+      "a category as a string",
+      `CookieConsent=${encodeURIComponent("{necessary:true,preferences:'true',statistics:true,marketing:true,method:'explicit'}")}`,
+      { state: "invalid" },
+    ],
+    [
+      "a key twice",
+      `CookieConsent=${encodeURIComponent("{necessary:true,preferences:false,statistics:false,marketing:false,statistics:true,method:'explicit'}")}`,
+      { state: "invalid" },
+    ],
+    [
+      "an unknown method",
+      `CookieConsent=${encodeURIComponent("{necessary:true,preferences:true,statistics:true,marketing:true,method:'always'}")}`,
+      { state: "invalid" },
+    ],
     ["a broken escape", "CookieConsent=%7Bstamp%3A%27a%E0%A4%A", { state: "invalid" }],
     ["1 (not a Cookiebot value)", "CookieConsent=1", { state: "invalid" }],
   ])("%s: never trusted", (_name, header, expected) => {
@@ -76,7 +109,9 @@ describe("Cookiebot CookieConsent under the shipped mapping", () => {
 
 describe("parseCookiebotObject", () => {
   it("reads the literal as flat scalars", () => {
-    expect(Object.fromEntries(parseCookiebotObject("{stamp:'a+b/c==',necessary:true,ver:1,utc:12,x:null,y:\"z\"}") ?? [])).toEqual({
+    expect(
+      Object.fromEntries(parseCookiebotObject("{stamp:'a+b/c==',necessary:true,ver:1,utc:12,x:null,y:\"z\"}") ?? []),
+    ).toEqual({
       stamp: "a+b/c==",
       necessary: true,
       ver: 1,

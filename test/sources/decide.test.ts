@@ -55,7 +55,10 @@ describe("priority order", () => {
   });
 
   it("Cookiebot's -1 and implied consent are skipped by default", () => {
-    for (const value of [COOKIEBOT.notRequired, cookiebotValue({ preferences: true, statistics: true, marketing: true }, NOW - DAY, "implied")]) {
+    for (const value of [
+      COOKIEBOT.notRequired,
+      cookiebotValue({ preferences: true, statistics: true, marketing: true }, NOW - DAY, "implied"),
+    ]) {
       const alone = decideWith({ cookie: `CookieConsent=${value}` });
       expect(alone.basis).toBe("no-consent");
       expect(sorted(alone.allowed)).toEqual(["necessary"]);

@@ -48,10 +48,18 @@ describe("each source alone", () => {
 describe("sources in combination", () => {
   it.each([
     ["gatekeeper + every other source", Object.values(SOURCES).join("; "), ALLOWS.gatekeeper],
-    ["cookiebot + onetrust + tcf + cookieconsent", [SOURCES.cookieconsent, SOURCES.tcf, SOURCES.onetrust, SOURCES.cookiebot].join("; "), ALLOWS.cookiebot],
+    [
+      "cookiebot + onetrust + tcf + cookieconsent",
+      [SOURCES.cookieconsent, SOURCES.tcf, SOURCES.onetrust, SOURCES.cookiebot].join("; "),
+      ALLOWS.cookiebot,
+    ],
     ["onetrust + tcf", `${SOURCES.tcf}; ${SOURCES.onetrust}`, ALLOWS.onetrust],
     ["tcf + cookieconsent", `${SOURCES.cookieconsent}; ${SOURCES.tcf}`, ALLOWS.tcf],
-    ["a garbled gatekeeper cookie + cookieconsent", `gk_consent=garbled; ${SOURCES.cookieconsent}`, ALLOWS.cookieconsent],
+    [
+      "a garbled gatekeeper cookie + cookieconsent",
+      `gk_consent=garbled; ${SOURCES.cookieconsent}`,
+      ALLOWS.cookieconsent,
+    ],
     ["Cookiebot -1 + tcf", `CookieConsent=${COOKIEBOT.notRequired}; ${SOURCES.tcf}`, ALLOWS.tcf],
     ["Cookiebot declined (0) + tcf", `CookieConsent=${COOKIEBOT.declined}; ${SOURCES.tcf}`, ["necessary"]],
     [
@@ -70,7 +78,8 @@ describe("sources in combination", () => {
 
   it("a banner shows only when no source decided", async () => {
     const { request } = makeGate(() => html(PAGE));
-    const banner = async (cookie: string) => (await (await request("/", { headers: { cookie } })).text()).includes('id="gk-banner"');
+    const banner = async (cookie: string) =>
+      (await (await request("/", { headers: { cookie } })).text()).includes('id="gk-banner"');
     expect(await banner(SOURCES.tcf)).toBe(false);
     expect(await banner(`CookieConsent=${COOKIEBOT.notRequired}`)).toBe(true);
   });

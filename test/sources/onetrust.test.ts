@@ -46,7 +46,9 @@ describe("OneTrust OptanonConsent under the shipped mapping", () => {
       state: "valid",
       purposes: [],
     });
-    expect(read(`OptanonConsent=${ONETRUST.defaultsAllGranted.value}`, ONETRUST.defaultsAllGranted.at, lenient)).toEqual({
+    expect(
+      read(`OptanonConsent=${ONETRUST.defaultsAllGranted.value}`, ONETRUST.defaultsAllGranted.at, lenient),
+    ).toEqual({
       state: "valid",
       purposes: ["analytics", "functional", "marketing"],
     });
@@ -72,21 +74,40 @@ describe("OneTrust OptanonConsent under the shipped mapping", () => {
   it("a purpose mapped to a group the cookie does not list stays off", () => {
     const at = ONETRUST.commercetools.at;
     const value = oneTrustValue({ C0001: 1, C0002: 1 }, at);
-    expect(read(withBox(value, new Date(at * 1000).toISOString()), at)).toEqual({ state: "valid", purposes: ["analytics"] });
+    expect(read(withBox(value, new Date(at * 1000).toISOString()), at)).toEqual({
+      state: "valid",
+      purposes: ["analytics"],
+    });
   });
 
   it.each([
     ["absent", "other=1", { state: "absent" }],
-    ["duplicated", `OptanonConsent=groups=C0001:1; OptanonConsent=groups=C0002:1`, { state: "invalid", reason: "duplicate" }],
+    [
+      "duplicated",
+      `OptanonConsent=groups=C0001:1; OptanonConsent=groups=C0002:1`,
+      { state: "invalid", reason: "duplicate" },
+    ],
     ["no groups", "OptanonConsent=isGpcEnabled=0&interactionCount=1", { state: "invalid" }],
     ["two groups fields", "OptanonConsent=groups=C0002%3A1&groups=C0002%3A0", { state: "invalid" }],
     ["a group twice", "OptanonConsent=groups=C0002%3A0%2CC0002%3A1", { state: "invalid" }],
     ["a bit that is not 0 or 1", "OptanonConsent=groups=C0002%3Atrue", { state: "invalid" }],
     ["an empty group list", "OptanonConsent=groups=", { state: "invalid" }],
     ["a trailing comma", "OptanonConsent=groups=C0002%3A1%2C", { state: "invalid" }],
-    ["AwaitingReconsent not a boolean", "OptanonConsent=groups=C0002%3A1&AwaitingReconsent=maybe", { state: "invalid" }],
-    ["interactionCount not a number", "OptanonConsent=groups=C0002%3A1&interactionCount=x; OptanonAlertBoxClosed=2025-11-29T00:00:00Z", { state: "invalid" }],
-    ["OptanonAlertBoxClosed not a date", "OptanonConsent=groups=C0002%3A1&interactionCount=1; OptanonAlertBoxClosed=yes", { state: "invalid" }],
+    [
+      "AwaitingReconsent not a boolean",
+      "OptanonConsent=groups=C0002%3A1&AwaitingReconsent=maybe",
+      { state: "invalid" },
+    ],
+    [
+      "interactionCount not a number",
+      "OptanonConsent=groups=C0002%3A1&interactionCount=x; OptanonAlertBoxClosed=2025-11-29T00:00:00Z",
+      { state: "invalid" },
+    ],
+    [
+      "OptanonAlertBoxClosed not a date",
+      "OptanonConsent=groups=C0002%3A1&interactionCount=1; OptanonAlertBoxClosed=yes",
+      { state: "invalid" },
+    ],
   ])("%s: never trusted", (_name, header, expected) => {
     expect(read(header, ONETRUST.commercetools.at)).toMatchObject(expected);
   });

@@ -10,7 +10,7 @@ import { decide } from "../../src/consent/decide";
 import { activatePolicy } from "../../src/policy/active";
 import { consentCookie, NOW, SHIPPED } from "../helpers/gate";
 import { SOURCES } from "./combos";
-import { ccValue, cookiebotValue, oneTrustValue } from "./fixtures";
+import { ccValue, cookiebotValue, oneTrustValue, TCF } from "./fixtures";
 import { tcString } from "./tcf-strings";
 
 const RUNS = 300;
@@ -70,11 +70,13 @@ describe("Cookiebot CookieConsent", () => {
         // A key twice.
         category.map((c) => cookie(all.replace("}", `,${c}:true}`))),
         // Nesting, junk between pairs, a trailing comma.
-        fc.constantFrom("{a:{b:1}}", "{necessary:true;statistics:true}", `${all.slice(0, -1)},}`, "{}", "[]").map(cookie),
-        // A malformed escape anywhere in the browser's form.
-        fc.tuple(fc.nat(), fc.constantFrom("%", "%G1", "%E0%A4%A", "%ZZ")).map(([at, bad]) =>
-          `CookieConsent=${spliceAt(encodeURIComponent(all), at, bad)}`,
-        ),
+        fc
+          .constantFrom("{a:{b:1}}", "{necessary:true;statistics:true}", `${all.slice(0, -1)},}`, "{}", "[]")
+          .map(cookie),
+        // An escape that can never be completed ("%%", "%G1"), anywhere in the browser's form.
+        fc
+          .tuple(fc.nat(), fc.constantFrom("%%", "%G1", "%ZZ", "%u0041"))
+          .map(([at, bad]) => `CookieConsent=${spliceAt(encodeURIComponent(all), at, bad)}`),
         // Any other plain token ("0" and "-1" excluded: they are Cookiebot's).
         fc.stringMatching(/^[A-Za-z1-9][A-Za-z0-9]{0,20}$/).map((t) => `CookieConsent=${t}`),
         // Oversized, or two of them.
@@ -100,16 +102,23 @@ describe("OneTrust OptanonConsent", () => {
         fc.string().map((junk) => withGroups(`groups=${encodeURIComponent(`,${junk}`)}`)),
         // A bit other than 0 or 1.
         fc
-          .tuple(fc.constantFrom("C0002", "C0003", "C0004", "C0005"), fc.constantFrom("2", "true", "", "11", "yes", "1.0"))
+          .tuple(
+            fc.constantFrom("C0002", "C0003", "C0004", "C0005"),
+            fc.constantFrom("2", "true", "", "11", "yes", "1.0"),
+          )
           .map(([g, bit]) => withGroups(groups.replace(`${g}%3A1`, `${g}%3A${encodeURIComponent(bit)}`))),
         // A group twice, two groups fields, or none.
         fc.constant(withGroups(`${groups}%2CC0004%3A0`)),
         fc.constant(withGroups(`${groups}&${groups}`)),
         fc.constant(withGroups("nogroups=1")),
         // AwaitingReconsent, interactionCount or the banner-closed date malformed.
-        fc.string({ unit: fc.constantFrom(..."xyz01") }).filter((v) => v !== "true" && v !== "false")
+        fc
+          .string({ unit: fc.constantFrom(..."xyz01") })
+          .filter((v) => v !== "true" && v !== "false")
           .map((v) => `OptanonConsent=${all.replace("AwaitingReconsent=false", `AwaitingReconsent=${v}`)}; ${closed}`),
-        fc.stringMatching(/^[a-z-][a-z0-9-]{0,6}$/).map((v) => `OptanonConsent=${all.replace("interactionCount=1", `interactionCount=${v}`)}; ${closed}`),
+        fc
+          .stringMatching(/^[a-z-][a-z0-9-]{0,6}$/)
+          .map((v) => `OptanonConsent=${all.replace("interactionCount=1", `interactionCount=${v}`)}; ${closed}`),
         fc.stringMatching(/^[a-z]{1,12}$/).map((v) => `OptanonConsent=${all}; OptanonAlertBoxClosed=${v}`),
         // Two of them.
         fc.constant(`OptanonConsent=${all}; ${closed}; OptanonConsent=${all}`),
@@ -121,17 +130,24 @@ describe("OneTrust OptanonConsent", () => {
 describe("IAB TCF euconsent-v2", () => {
   const all = tcString({ purposes: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], vendors: [755, 804], updated: NOW - DAY });
   const core = all.split(".")[0] as string;
+  const liveCore = TCF.acceptAll.value.split(".")[0] as string;
   const cookie = (v: string) => `euconsent-v2=${v}`;
   it(`never widens (numRuns ${RUNS} per kind)`, () => {
     neverWidens(
       "tcf",
       fc.oneof(
         // A character outside base64url anywhere.
-        fc.tuple(fc.nat(), fc.constantFrom("+", "/", "=", "!", "~", "%", "*")).map(([at, c]) => cookie(spliceAt(all, at, c))),
-        // Truncated inside the core segment.
-        fc.integer({ min: 1, max: core.length - 1 }).map((n) => cookie(core.slice(0, n))),
+        fc
+          .tuple(fc.nat(), fc.constantFrom("+", "/", "=", "!", "~", "%", "*"))
+          .map(([at, c]) => cookie(spliceAt(all, at, c))),
+        // Truncated inside the fixed fields of the core segment (213 bits: 36 characters).
+        fc.integer({ min: 1, max: 35 }).map((n) => cookie(core.slice(0, n))),
+        // A live string (1534 vendors) truncated anywhere in its core segment.
+        fc.integer({ min: 36, max: liveCore.length - 1 }).map((n) => cookie(liveCore.slice(0, n))),
         // Not a version 2 core segment first.
-        fc.constantFrom(..."ABDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_").map((c) => cookie(c + all.slice(1))),
+        fc
+          .constantFrom(..."ABDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+          .map((c) => cookie(c + all.slice(1))),
         // Empty or extra segments.
         fc.constantFrom(`${all}.`, `.${all}`, all.replace(".", ".."), `${all}.YAAA.YAAA.YAAA.YAAA`).map(cookie),
         // Two of them.
@@ -152,20 +168,31 @@ describe("cookieconsent cc_cookie", () => {
         // Truncated JSON.
         fc.integer({ min: 1, max: json.length - 1 }).map((n) => cookie(json.slice(0, n))),
         // categories not a list of names.
-        fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.dictionary(fc.string(), fc.boolean())).map(withCategories),
         fc
-          .tuple(fc.constantFrom<unknown>(1, null, true, "", "ana lytics", "x".repeat(65), ["analytics"]), fc.nat({ max: 3 }))
+          .oneof(fc.string(), fc.integer(), fc.constant(null), fc.dictionary(fc.string(), fc.boolean()))
+          .map(withCategories),
+        fc
+          .tuple(
+            fc.constantFrom<unknown>(1, null, true, "", "ana lytics", "x".repeat(65), ["analytics"]),
+            fc.nat({ max: 3 }),
+          )
           .map(([bad, i]) => {
             const list: unknown[] = ["functionality", "analytics", "marketing"];
             list.splice(i, 0, bad);
             return withCategories(list);
           }),
         // Not an object at the top.
-        fc.oneof(fc.array(fc.string()), fc.string(), fc.integer(), fc.constant(null)).map((v) => cookie(JSON.stringify(v))),
+        fc
+          .oneof(fc.array(fc.string()), fc.string(), fc.integer(), fc.constant(null))
+          .map((v) => cookie(JSON.stringify(v))),
         // A malformed escape, a timestamp or expiry that is not a time.
-        fc.tuple(fc.nat(), fc.constantFrom("%", "%G1", "%E0%A4%A")).map(([at, bad]) => `cc_cookie=${spliceAt(encodeURIComponent(json), at, bad)}`),
+        fc
+          .tuple(fc.nat(), fc.constantFrom("%%", "%G1", "%ZZ", "%u0041"))
+          .map(([at, bad]) => `cc_cookie=${spliceAt(encodeURIComponent(json), at, bad)}`),
         fc.string().map((s) => cookie(JSON.stringify({ ...JSON.parse(json), lastConsentTimestamp: `x${s}` }))),
-        fc.oneof(fc.string(), fc.constant(null)).map((s) => cookie(JSON.stringify({ ...JSON.parse(json), expirationTime: s }))),
+        fc
+          .oneof(fc.string(), fc.constant(null))
+          .map((s) => cookie(JSON.stringify({ ...JSON.parse(json), expirationTime: s }))),
         // Two of them.
         fc.constant(`${cookie(json)}; ${cookie(json)}`),
       ),
@@ -180,7 +207,7 @@ describe("the gatekeeper's own cookie", () => {
       "gatekeeper",
       fc.oneof(
         fc
-          .tuple(fc.nat(), fc.constantFrom("!", "~", "*", "+", "/", ".", "--"))
+          .tuple(fc.nat(), fc.constantFrom("!", "~", "*", "+", "/", ".", ",", "%"))
           .map(([at, c]) => `gk_consent=${spliceAt(value, at, c, 1)}`)
           .filter((c) => !c.endsWith(value)),
         fc.integer({ min: 1, max: value.length - 23 }).map((n) => `gk_consent=${value.slice(0, n)}`),

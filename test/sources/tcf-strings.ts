@@ -6,7 +6,10 @@
 import { GVL, PurposeRestriction, type RestrictionType, TCModel, TCString } from "@iabtcf/core";
 
 const purposes = Object.fromEntries(
-  [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((id) => [id, { id, name: `Purpose ${id}`, description: "", illustrations: [] }]),
+  [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((id) => [
+    id,
+    { id, name: `Purpose ${id}`, description: "", illustrations: [] },
+  ]),
 );
 const vendor = (id: number) => ({
   id,
@@ -59,7 +62,8 @@ export function tcString(o: TcOptions): string {
   model.purposeConsents.set(o.purposes ?? []);
   model.purposeLegitimateInterests.set(o.legitimateInterests ?? []);
   model.vendorConsents.set(o.vendors ?? []);
-  for (const r of o.restrictions ?? []) model.publisherRestrictions.add(r.vendor, new PurposeRestriction(r.purpose, r.type));
+  for (const r of o.restrictions ?? [])
+    model.publisherRestrictions.add(r.vendor, new PurposeRestriction(r.purpose, r.type));
   model.created = new Date(o.updated * 1000);
   model.lastUpdated = new Date(o.updated * 1000);
   return TCString.encode(model);

@@ -35,8 +35,18 @@ describe("@iabtcf/core inside workerd", () => {
 
 describe("TCF under the shipped mapping (analytics: 1, 8, 9 + vendor 755; marketing: 1, 2, 3, 4, 7 + 755, 804)", () => {
   it.each([
-    ["live accept all (infojobs.net)", TCF.acceptAll.value, TCF.acceptAll.at, { state: "valid", purposes: ["analytics", "marketing"] }],
-    ["live reject all with publisher restrictions", TCF.rejectAll.value, TCF.rejectAll.at, { state: "valid", purposes: [] }],
+    [
+      "live accept all (infojobs.net)",
+      TCF.acceptAll.value,
+      TCF.acceptAll.at,
+      { state: "valid", purposes: ["analytics", "marketing"] },
+    ],
+    [
+      "live reject all with publisher restrictions",
+      TCF.rejectAll.value,
+      TCF.rejectAll.at,
+      { state: "valid", purposes: [] },
+    ],
     ["live reject all", TCF.rejectAllPlain.value, TCF.rejectAllPlain.at, { state: "valid", purposes: [] }],
   ])("%s", (_name, value, at, expected) => {
     expect(read(value, at)).toEqual(expected);
@@ -51,11 +61,19 @@ describe("TCF under the shipped mapping (analytics: 1, 8, 9 + vendor 755; market
 
   it.each([
     ["purposes 1, 8, 9 and Google", { purposes: [1, 8, 9], vendors: [755] }, ["analytics"]],
-    ["every purpose, Google and LinkedIn", { purposes: [1, 2, 3, 4, 7, 8, 9], vendors: [755, 804] }, ["analytics", "marketing"]],
+    [
+      "every purpose, Google and LinkedIn",
+      { purposes: [1, 2, 3, 4, 7, 8, 9], vendors: [755, 804] },
+      ["analytics", "marketing"],
+    ],
     ["every purpose, Google only", { purposes: [1, 2, 3, 4, 7, 8, 9], vendors: [755] }, ["analytics"]],
     ["every purpose, no vendor", { purposes: [1, 2, 3, 4, 7, 8, 9], vendors: [] }, []],
     ["no purpose 1 (storage)", { purposes: [2, 3, 4, 7, 8, 9], vendors: [755, 804] }, []],
-    ["measurement on legitimate interest only", { purposes: [1], legitimateInterests: [7, 8, 9], vendors: [755, 804] }, []],
+    [
+      "measurement on legitimate interest only",
+      { purposes: [1], legitimateInterests: [7, 8, 9], vendors: [755, 804] },
+      [],
+    ],
     [
       "Google forbidden purpose 1 by the publisher",
       {
@@ -97,13 +115,19 @@ describe("TCF under the shipped mapping (analytics: 1, 8, 9 + vendor 755; market
     expect(read(tcString({ ...full, updated: NOW - 366 * DAY }))).toMatchObject({ state: "outdated" });
     expect(read(tcString({ ...full, updated: NOW + 3 * DAY }))).toMatchObject({ state: "outdated" });
     expect(read(tcString({ ...full, updated: NOW - DAY, policyVersion: 3 }))).toMatchObject({ state: "outdated" });
-    expect(read(tcString({ ...full, updated: NOW - DAY, serviceSpecific: false }))).toMatchObject({ state: "outdated" });
+    expect(read(tcString({ ...full, updated: NOW - DAY, serviceSpecific: false }))).toMatchObject({
+      state: "outdated",
+    });
     expect(read(TCF.acceptAll.value, NOW)).toMatchObject({ state: "outdated" });
   });
 
   it.each([
     ["absent", "other=1", { state: "absent" }],
-    ["duplicated", `euconsent-v2=${TCF.rejectAllPlain.value}; euconsent-v2=${TCF.rejectAll.value}`, { state: "invalid", reason: "duplicate" }],
+    [
+      "duplicated",
+      `euconsent-v2=${TCF.rejectAllPlain.value}; euconsent-v2=${TCF.rejectAll.value}`,
+      { state: "invalid", reason: "duplicate" },
+    ],
     ["truncated", `euconsent-v2=${TCF.acceptAll.value.slice(0, 60)}`, { state: "invalid" }],
     ["not base64url", "euconsent-v2=CQft6wAQft6wAAHABBENCSFsAP+gAEPgAAiQL/NR", { state: "invalid" }],
     ["a publisher segment only", "euconsent-v2=YAAAAAAAAAAA", { state: "invalid" }],

@@ -3,12 +3,11 @@
  * in each language. A wording or markup change shows up here for review.
  */
 import { describe, expect, it } from "vitest";
-import { consentCookie, html, makeGate } from "../helpers/gate";
+import { activatePolicy } from "../../src/policy/active";
 import { BANNER_SCRIPT, renderBanner } from "../../src/ui/banner";
 import { LANGUAGES } from "../../src/ui/language";
 import { textsFor } from "../../src/ui/texts";
-import { activatePolicy } from "../../src/policy/active";
-import { SHIPPED } from "../helpers/gate";
+import { consentCookie, html, makeGate, SHIPPED } from "../helpers/gate";
 
 const site = activatePolicy(SHIPPED).policy.sites[0]!;
 

@@ -51,7 +51,12 @@ const server = createServer((req, res) => {
   if (path === "/slow" || path === "/slow-plain") return slow(req, res, path === "/slow");
   if (path.startsWith("/gz/") && pages[path.slice(3)] && acceptsGzip(req.headers["accept-encoding"])) {
     const body = gzipped[path.slice(3)];
-    res.writeHead(200, { "content-type": HTML, "content-encoding": "gzip", "content-length": body.length, vary: "Accept-Encoding" });
+    res.writeHead(200, {
+      "content-type": HTML,
+      "content-encoding": "gzip",
+      "content-length": body.length,
+      vary: "Accept-Encoding",
+    });
     return res.end(body);
   }
   const page = pages[path.startsWith("/gz/") ? path.slice(3) : path];

@@ -62,14 +62,15 @@ export function realisticPage(bytes) {
   return start + body + end;
 }
 
-const SHELL_START = '<!doctype html>\n<html lang="fi"><head><meta charset="utf-8"><title>Hostile</title></head><body>\n';
+const SHELL_START =
+  '<!doctype html>\n<html lang="fi"><head><meta charset="utf-8"><title>Hostile</title></head><body>\n';
 const SHELL_END = "\n</body></html>\n";
 
 export const hostilePages = {
   /** 100,000 `<a></b>` pairs: every `</b>` is a stray end tag, every `<a>` reopens the last. */
-  "hostile-ab": () => SHELL_START + "<a></b>".repeat(100_000) + SHELL_END,
+  "hostile-ab": () => `${SHELL_START}${"<a></b>".repeat(100_000)}${SHELL_END}`,
   /** 40,000 nested `<div>`s, never closed until the end. */
-  "hostile-div": () => SHELL_START + "<div>".repeat(40_000) + "deep" + "</div>".repeat(40_000) + SHELL_END,
+  "hostile-div": () => `${SHELL_START}${"<div>".repeat(40_000)}deep${"</div>".repeat(40_000)}${SHELL_END}`,
 };
 
 export const realisticSizes = { "page-20k": 20_000, "page-200k": 200_000, "page-2m": 2_000_000 };

@@ -12,7 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { parse as parseYaml } from "yaml";
 import { getOnce, probeStream, runLoad } from "./load.mjs";
-import { realisticSizes } from "./pages.mjs";
+import { hostilePages, realisticSizes } from "./pages.mjs";
 import { cpuMs, loadavg, machine, memory, resetPeak } from "./proc.mjs";
 import { renderReport } from "./report.mjs";
 import { buildBundle, serveWorker, startOrigin, versions, writeFloorWorker } from "./workers.mjs";
@@ -47,7 +47,10 @@ const cleanups = [];
 const pidsToKill = new Set();
 let tmp;
 async function cleanup() {
-  while (cleanups.length) await cleanups.pop()().catch(() => {});
+  while (cleanups.length)
+    await cleanups
+      .pop()()
+      .catch(() => {});
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 }
 process.on("exit", () => {
@@ -215,7 +218,8 @@ async function throughputMatrix(variants) {
   const cells = [];
   for (const page of Object.keys(realisticSizes)) {
     log(`${page}: warming up`);
-    for (const v of variants) await runLoad({ url: `${v.url}/${page}`, connections: 10, duration: 1, headers: v.headers });
+    for (const v of variants)
+      await runLoad({ url: `${v.url}/${page}`, connections: 10, duration: 1, headers: v.headers });
     for (const connections of CONNECTIONS) {
       const runs = Object.fromEntries(variants.map((v) => [v.id, []]));
       for (let round = 0; round < ROUNDS; round++) {
@@ -281,7 +285,8 @@ async function measuredRun(v, page, connections) {
 /** Hostile pages, one request at a time: CPU per request in workerd, and what came out. */
 async function hostile(variants) {
   const out = [];
-  for (const page of ["hostile-ab", "hostile-div"]) {
+  for (const page of Object.keys(hostilePages)) {
+    const inputBytes = Buffer.byteLength(hostilePages[page]());
     for (const v of variants.filter((x) => x.id === "floor" || x.id === "gk-none")) {
       await getOnce(`${v.url}/${page}`, v.headers);
       const logStart = v.log.length;
@@ -298,6 +303,7 @@ async function hostile(variants) {
         complete: runs.every((r) => r.ok),
         error: last.error ?? null,
         bytesOut: last.body.length,
+        inputBytes,
         ms: runs.reduce((a, r) => a + (r.ms ?? 0), 0) / runs.length,
         runtimeErrors: [
           ...new Set(
@@ -382,7 +388,9 @@ async function compressedOrigin(variants) {
       failures: r.reduce((a, x) => a + x.non2xx + x.errors + x.timeouts, 0),
     };
   });
-  log(`gzip origin 200 KB c=10: ${out.map((c) => `${c.variant} ${c.rps.toFixed(0)}/s ${c.cpuPerRequest.toFixed(2)} ms CPU`).join(", ")}`);
+  log(
+    `gzip origin 200 KB c=10: ${out.map((c) => `${c.variant} ${c.rps.toFixed(0)}/s ${c.cpuPerRequest.toFixed(2)} ms CPU`).join(", ")}`,
+  );
   return out;
 }
 
@@ -431,7 +439,8 @@ async function flatness(v) {
     stopAfterSeconds: maxSeconds,
     headers: v.headers,
     progressEvery: 100,
-    onProgress: (done) => samples.push({ done, seconds: (performance.now() - t0) / 1000, rssMiB: memory(v.pid).rssMiB }),
+    onProgress: (done) =>
+      samples.push({ done, seconds: (performance.now() - t0) / 1000, rssMiB: memory(v.pid).rssMiB }),
   });
   const end = memory(v.pid);
   samples.push({ done: result.requests, seconds: (performance.now() - t0) / 1000, rssMiB: end.rssMiB });
@@ -444,6 +453,7 @@ async function flatness(v) {
   const slope = sxx ? (half.reduce((a, s) => a + (s.done - mx) * (s.rssMiB - my), 0) / sxx) * 1000 : Number.NaN;
   const out = {
     target: FLAT_REQUESTS,
+    capSeconds: maxSeconds,
     requests: result.requests,
     seconds: result.seconds,
     rps: result.rps,
@@ -455,7 +465,9 @@ async function flatness(v) {
     minMiB: Math.min(...samples.map((s) => s.rssMiB)),
     maxMiB: Math.max(...samples.map((s) => s.rssMiB)),
     slopeMiBPer1000: slope,
-    samples: samples.filter((_, i) => i % Math.max(1, Math.floor(samples.length / 10)) === 0 || i === samples.length - 1),
+    samples: samples.filter(
+      (_, i) => i % Math.max(1, Math.floor(samples.length / 10)) === 0 || i === samples.length - 1,
+    ),
   };
   log(
     `flatness: ${out.requests} requests in ${out.seconds.toFixed(0)} s, RSS ${out.startMiB.toFixed(0)} -> ${out.endMiB.toFixed(0)} MiB (peak ${out.peakMiB.toFixed(0)}), slope ${slope.toFixed(2)} MiB/1000`,

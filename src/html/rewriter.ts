@@ -81,6 +81,36 @@ const URL_ATTRIBUTES: ReadonlyArray<readonly [string, readonly string[]]> = [
  */
 const VOID_IN_BROWSER = new Set(["frame", "image"]);
 const SRCSET = new Set(["srcset", "imagesrcset"]);
+/**
+ * `<link rel>` values that make the browser fetch nothing by themselves. Such links to a refused
+ * vendor are still removed; they are just not reported as third parties to classify.
+ * https://html.spec.whatwg.org/multipage/links.html#linkTypes
+ */
+const NON_FETCHING_RELS = new Set([
+  "alternate",
+  "author",
+  "bookmark",
+  "canonical",
+  "external",
+  "help",
+  "license",
+  "me",
+  "next",
+  "nofollow",
+  "noopener",
+  "noreferrer",
+  "opener",
+  "prev",
+  "search",
+  "shortlink",
+  "tag",
+]);
+
+function fetchesFrom(el: Element): boolean {
+  if (el.tagName !== "link") return true;
+  const rels = (el.getAttribute("rel") ?? "").toLowerCase().split(/\s+/).filter(Boolean);
+  return rels.length === 0 || rels.some((r) => !NON_FETCHING_RELS.has(r));
+}
 const HTML_NS = "http://www.w3.org/1999/xhtml";
 /** Noscript inside noscript inside ... is filtered this deep, and dropped below. */
 const MAX_FRAGMENT_DEPTH = 4;
@@ -119,14 +149,22 @@ export async function filterFragment(
 }
 
 /** Refused vendor ids for one raw attribute value; observes every vendor or third-party URL in it. */
-function refusedValue(plan: RewritePlan, base: URL, tag: string, attribute: string, raw: string): string[] {
+function refusedValue(
+  plan: RewritePlan,
+  base: URL,
+  tag: string,
+  attribute: string,
+  raw: string,
+  fetches = true,
+): string[] {
   const value = decodeAttributeValue(raw);
   const candidates = SRCSET.has(attribute) ? srcsetCandidates(value) : [value];
   for (const candidate of candidates) {
     const url = resolveUrl(candidate, base);
     if (!url) continue;
     const verdict = judgeUrl(plan.policy, plan.decision, url, plan.pageUrl);
-    if (plan.observe && (verdict.vendors.length || verdict.thirdParty))
+    // A third party no vendor names is worth classifying only if the browser fetches from it.
+    if (plan.observe && (verdict.vendors.length || (verdict.thirdParty && fetches)))
       plan.observe({
         tag: tag.toLowerCase(),
         via: attribute,
@@ -170,7 +208,7 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
         for (const attribute of attributes) {
           const raw = el.getAttribute(attribute);
           if (raw === null) continue;
-          const refused = refusedValue(plan, base, el.tagName, attribute, raw);
+          const refused = refusedValue(plan, base, el.tagName, attribute, raw, fetchesFrom(el));
           if (!refused.length) continue;
           // A <body> or <table> loses the image, not its content.
           if (attribute === "background" || (el.namespaceURI === HTML_NS && VOID_IN_BROWSER.has(el.tagName))) {
@@ -347,13 +385,14 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
         ? [...explainInline(policy.inline, text), ...explainInline(policy.inline, decodeAttributeValue(text))]
         : explainInline(policy.inline, text);
       const refused = [...new Set(found.map((f) => f.vendor))].filter((v) => decision.refused[v]);
-      for (const f of found)
+      // One observation per script, naming every vendor its text matched.
+      if (found.length)
         plan.observe?.({
           tag: "script",
           via: "inline",
-          target: f.snippet,
-          vendors: [policy.vendors[f.vendor]?.id ?? "unknown"],
-          rule: `inline:${f.snippet}`,
+          target: found[0]?.snippet ?? "",
+          vendors: [...new Set(found.map((f) => policy.vendors[f.vendor]?.id ?? "unknown"))],
+          rule: [...new Set(found.map((f) => `inline:${f.snippet}`))].join(" "),
           removed: refused.length > 0,
         });
       if (refused.length) {

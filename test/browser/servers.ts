@@ -3,6 +3,8 @@
  * own process group, and stops the whole group: wrangler's bundler, workerd and all.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { get as httpGet } from "node:http";
+import { get as httpsGet } from "node:https";
 import { join } from "node:path";
 import { ROOT } from "./env";
 import { READY, type StackInfo } from "./stack";
@@ -18,6 +20,8 @@ export interface StackOptions {
   root?: string;
   /** Everything the stack writes to stdout: the worker's log lines among it. */
   onStdout?: (chunk: string) => void;
+  /** Serve the gatekeeper over https (self-signed; a visit needs `gatekeeper: { https: true }`). */
+  https?: boolean;
 }
 
 export async function spawnStack(options: StackOptions = {}): Promise<RunningStack> {
@@ -27,7 +31,12 @@ export async function spawnStack(options: StackOptions = {}): Promise<RunningSta
     detached: true,
     // stdin stays open while this process lives: the stack stops itself when it closes.
     stdio: ["pipe", "pipe", "pipe"],
-    env: { ...process.env, CI: process.env.CI ?? "true", ...(options.root ? { GK_STACK_ROOT: options.root } : {}) },
+    env: {
+      ...process.env,
+      CI: process.env.CI ?? "true",
+      ...(options.root ? { GK_STACK_ROOT: options.root } : {}),
+      ...(options.https ? { GK_STACK_HTTPS: "1" } : {}),
+    },
   });
   let log = "";
   const append = (chunk: Buffer) => {
@@ -74,14 +83,26 @@ export async function spawnStack(options: StackOptions = {}): Promise<RunningSta
         fail(new Error(`the browser suite's servers exited (${code}) before they were ready`));
       });
     });
-    const health = await fetch(`http://127.0.0.1:${info.gatekeeperPort}/__gk/health`);
-    if (health.status !== 200)
-      throw new Error(`GET /__gk/health answered ${health.status}: the policy is in failsafe (npm run policy:check)`);
+    const status = await healthStatus(info);
+    if (status !== 200)
+      throw new Error(`GET /__gk/health answered ${status}: the policy is in failsafe (npm run policy:check)`);
     return { ...info, stop };
   } catch (error) {
     await stop();
     throw new Error(`${error instanceof Error ? error.message : error}\n${log}`);
   }
+}
+
+/** GET /__gk/health's status; over https without checking the (self-signed) certificate. */
+function healthStatus(info: StackInfo): Promise<number> {
+  const url = `${info.https ? "https" : "http"}://127.0.0.1:${info.gatekeeperPort}/__gk/health`;
+  return new Promise((ok, fail) => {
+    const request = (info.https ? httpsGet : httpGet)(url, { rejectUnauthorized: false }, (res) => {
+      res.resume();
+      ok(res.statusCode ?? 0);
+    });
+    request.on("error", fail);
+  });
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals) {

@@ -39,6 +39,8 @@ export interface UpstreamRecord {
 
 export interface StackInfo {
   gatekeeperPort: number;
+  /** The gatekeeper serves https (Miniflare's own self-signed localhost certificate): GK_STACK_HTTPS=1. */
+  https: boolean;
   origin: string;
   upstream: string;
 }
@@ -63,6 +65,7 @@ interface MiniflareLike {
 
 /** The project the gatekeeper is built from: the repo, or a copy with a policy variant (servers.ts). */
 const PROJECT = process.env.GK_STACK_ROOT || ROOT;
+const HTTPS = process.env.GK_STACK_HTTPS === "1";
 
 async function run(command: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const child = spawn(process.execPath, command, { cwd: PROJECT, stdio: ["ignore", "pipe", "pipe"], env });
@@ -152,6 +155,7 @@ export async function startStack(): Promise<StackInfo & { stop: () => Promise<vo
     const mf: MiniflareLike = new Miniflare({
       host: "127.0.0.1",
       port: 0,
+      https: HTTPS,
       cf: false,
       log: new Log(process.env.GK_BROWSER_DEBUG ? LogLevel.DEBUG : LogLevel.WARN),
       workers: [
@@ -177,7 +181,7 @@ export async function startStack(): Promise<StackInfo & { stop: () => Promise<vo
     const url = await mf.ready;
     // workerd has the script now (Miniflare hands it over at start): the bundle is not needed.
     rmSync(outdir, { recursive: true, force: true });
-    return { gatekeeperPort: Number(url.port), origin: demo.url, upstream, stop };
+    return { gatekeeperPort: Number(url.port), https: HTTPS, origin: demo.url, upstream, stop };
   } catch (error) {
     await stop();
     throw error;

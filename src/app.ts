@@ -2,6 +2,7 @@
  * Routes and wiring. The only module that sees Hono's context: it reads the request, asks
  * decide() once, and hands the Decision to the modules that act on it.
  */
+
 import { Hono } from "hono";
 import { registerBeaconRoutes } from "./beacon/routes";
 import { consentSetCookie, newConsentId, readConsentCookie, serializeConsentValue } from "./consent/cookie";
@@ -19,6 +20,7 @@ import { pageNonce } from "./http/csp";
 import { errorPage } from "./http/error-page";
 import { gateResponse, isHtml } from "./http/gate-response";
 import { forwardToOrigin } from "./http/origin";
+import { readLimited } from "./http/read-body";
 import { emitRequestLog, requestLog } from "./http/request-log";
 import type { ActivePolicy } from "./policy/active";
 import { declarationSections, renderDeclarationHtml } from "./ui/declaration";
@@ -359,31 +361,6 @@ export function createApp(options: AppOptions) {
   });
 
   return app;
-}
-
-/** The body, or null when it is longer than `limit` bytes. */
-async function readLimited(request: Request, limit: number): Promise<Uint8Array | null> {
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
 
 /** The request's waitUntil, or undefined where Hono has no ExecutionContext (app.request in tests). */

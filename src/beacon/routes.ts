@@ -7,8 +7,10 @@
  * Consent comes only from the Decision that decide() returns. Logs carry fixed reasons and
  * statuses, never an address, a client or user id, a cookie or a parameter value.
  */
+
 import type { Hono } from "hono";
 import type { Decision } from "../consent/decide";
+import { readLimited } from "../http/read-body";
 import type { CompiledPolicy } from "../policy/compile";
 import type { CompiledBeacon, CompiledTag } from "./compile";
 import { fetchTag, forwardHit } from "./forward";
@@ -186,29 +188,4 @@ function decodeSafe(text: string): string {
 
 function isRateLimit(value: unknown): value is RateLimit {
   return typeof value === "object" && value !== null && typeof (value as RateLimit).limit === "function";
-}
-
-/** The body, or null when it is longer than `limit` bytes. */
-async function readLimited(request: Request, limit: number): Promise<Uint8Array | null> {
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }

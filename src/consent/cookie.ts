@@ -7,6 +7,8 @@
  * Only characters allowed in a cookie-octet (RFC 6265 §4.1.1) are used, so no quoting or
  * escaping is needed. Parsing is strict: anything else is not consent.
  */
+import { cookieValue } from "./cookie-header";
+
 export const COOKIE_FORMAT = "1";
 /** A v1 value is well under 200 bytes with every purpose; anything longer is not ours. */
 export const MAX_COOKIE_VALUE = 256;
@@ -29,26 +31,15 @@ export type CookieLookup =
  * subdomain, or a stale path) are treated as no consent rather than guessing which is real.
  */
 export function readConsentCookie(cookieHeader: string | null, name: string): CookieLookup {
-  if (!cookieHeader) return { state: "absent" };
-  let value: string | undefined;
-  let count = 0;
-  for (const part of cookieHeader.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq === -1 || trimWsp(part.slice(0, eq)) !== name) continue;
-    count++;
-    value = trimWsp(part.slice(eq + 1));
-  }
-  if (count === 0 || value === undefined) return { state: "absent" };
-  if (count > 1) return { state: "invalid", reason: "duplicate" };
-  if (value.length > MAX_COOKIE_VALUE) return { state: "invalid", reason: "oversized" };
-  const cookie = parseConsentValue(value);
+  const found = cookieValue(cookieHeader, name, MAX_COOKIE_VALUE);
+  if (found.state === "absent") return found;
+  if (found.state === "invalid")
+    return { state: "invalid", reason: found.reason === "empty" ? "garbled" : found.reason };
+  const cookie = parseConsentValue(found.value);
   return cookie ? { state: "present", cookie } : { state: "invalid", reason: "garbled" };
 }
 
 /** RFC 6265 §5.2 trims spaces and tabs only; String.trim would also take U+00A0 and the like. */
-function trimWsp(text: string): string {
-  return text.replace(/^[ \t]+|[ \t]+$/g, "");
-}
 
 export function parseConsentValue(raw: string): ConsentCookie | null {
   const value = raw.startsWith('"') && raw.endsWith('"') && raw.length > 1 ? raw.slice(1, -1) : raw;

@@ -4,6 +4,9 @@
  */
 import type { SiteFile } from "../../policy/schema";
 import type { ConsentCookie } from "../cookie";
+import { type CookieValue, cookieValue as readCookie } from "../cookie-header";
+
+export type { CookieValue };
 
 /**
  * What one source says about a request. Only `valid` decides; every other state is skipped and
@@ -34,36 +37,12 @@ export const SKEW_SECONDS = 24 * 60 * 60;
 /** Browsers keep at most 4096 bytes per cookie; anything longer was not written by a consent manager. */
 export const MAX_SOURCE_COOKIE = 4096;
 
-export type CookieValue =
-  | { state: "absent" }
-  | { state: "invalid"; reason: string }
-  | { state: "present"; value: string };
-
-/**
- * The value of the one cookie called `name`. Two of them (a shadowing cookie from a subdomain or
- * another path) are not guessed between: invalid. Names are compared exactly (RFC 6265).
- */
+/** The value of the one cookie called `name` (see ../cookie-header.ts), at most 4096 bytes. */
 export function cookieValue(header: string | null, name: string): CookieValue {
-  if (!header) return { state: "absent" };
-  let value: string | undefined;
-  let count = 0;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq === -1 || trimWsp(part.slice(0, eq)) !== name) continue;
-    count++;
-    value = trimWsp(part.slice(eq + 1));
-  }
-  if (count === 0 || value === undefined) return { state: "absent" };
-  if (count > 1) return { state: "invalid", reason: "duplicate" };
-  if (value.length > MAX_SOURCE_COOKIE) return { state: "invalid", reason: "oversized" };
-  if (value === "") return { state: "invalid", reason: "empty" };
-  return { state: "present", value };
+  return readCookie(header, name, MAX_SOURCE_COOKIE);
 }
 
 /** RFC 6265 §5.2 trims spaces and tabs only. */
-function trimWsp(text: string): string {
-  return text.replace(/^[ \t]+|[ \t]+$/g, "");
-}
 
 /** Issued no more than a day ahead and no longer ago than the site's consent lifetime. */
 export function isFresh(issuedAt: number, ctx: SourceContext): boolean {

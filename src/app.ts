@@ -346,7 +346,8 @@ export function createApp(options: AppOptions) {
         site && site.csp.mode !== "off"
           ? {
               header: site.csp.mode === "enforce" ? "content-security-policy" : "content-security-policy-report-only",
-              value: buildCsp(allowedHostPatterns(policy, decision), originScriptSources(response.headers)),
+              value: buildCsp(allowedHostPatterns(policy, decision), originScriptSources(response.headers), secure),
+              reportingEndpoints: secure,
             }
           : undefined,
     });

@@ -438,19 +438,16 @@ async function flatness(v) {
     amount: FLAT_REQUESTS,
     stopAfterSeconds: maxSeconds,
     headers: v.headers,
-    progressEvery: 100,
+    progressEvery: 50,
     onProgress: (done) =>
       samples.push({ done, seconds: (performance.now() - t0) / 1000, rssMiB: memory(v.pid).rssMiB }),
   });
   const end = memory(v.pid);
   samples.push({ done: result.requests, seconds: (performance.now() - t0) / 1000, rssMiB: end.rssMiB });
-  // Least-squares slope of RSS over the second half, in MiB per 1,000 requests.
-  const half = samples.filter((s) => s.done >= result.requests / 2);
-  const n = half.length;
-  const mx = half.reduce((a, s) => a + s.done, 0) / n;
-  const my = half.reduce((a, s) => a + s.rssMiB, 0) / n;
-  const sxx = half.reduce((a, s) => a + (s.done - mx) ** 2, 0);
-  const slope = sxx ? (half.reduce((a, s) => a + (s.done - mx) * (s.rssMiB - my), 0) / sxx) * 1000 : Number.NaN;
+  // RSS saws up and down with garbage collection: compare the highs of the two halves.
+  const firstHalf = samples.filter((x) => x.done <= result.requests / 2);
+  const secondHalf = samples.filter((x) => x.done > result.requests / 2);
+  const high = (list) => Math.max(...list.map((x) => x.rssMiB));
   const out = {
     target: FLAT_REQUESTS,
     capSeconds: maxSeconds,
@@ -464,13 +461,15 @@ async function flatness(v) {
     peakMiB: end.peakMiB,
     minMiB: Math.min(...samples.map((s) => s.rssMiB)),
     maxMiB: Math.max(...samples.map((s) => s.rssMiB)),
-    slopeMiBPer1000: slope,
+    firstHalfMaxMiB: high(firstHalf),
+    secondHalfMaxMiB: high(secondHalf),
+    growthMiB: high(secondHalf) - high(firstHalf),
     samples: samples.filter(
-      (_, i) => i % Math.max(1, Math.floor(samples.length / 10)) === 0 || i === samples.length - 1,
+      (_, i) => i % Math.max(1, Math.floor(samples.length / 12)) === 0 || i === samples.length - 1,
     ),
   };
   log(
-    `flatness: ${out.requests} requests in ${out.seconds.toFixed(0)} s, RSS ${out.startMiB.toFixed(0)} -> ${out.endMiB.toFixed(0)} MiB (peak ${out.peakMiB.toFixed(0)}), slope ${slope.toFixed(2)} MiB/1000`,
+    `flatness: ${out.requests} requests in ${out.seconds.toFixed(0)} s, RSS ${out.startMiB.toFixed(0)} -> ${out.endMiB.toFixed(0)} MiB (peak ${out.peakMiB.toFixed(0)}), high of 2nd half - 1st half ${out.growthMiB.toFixed(1)} MiB`,
   );
   return out;
 }

@@ -56,7 +56,12 @@ export function originScriptSources(headers: Headers): string[] {
   return [...new Set(policy.match(/'(?:nonce|sha256|sha384|sha512)-[A-Za-z0-9+/_=-]+'/g) ?? [])];
 }
 
-export function buildCsp(hosts: readonly string[], originSources: readonly string[]): string {
+/**
+ * `reportTo`: name the Reporting API group too. Only for https pages: Chromium takes
+ * `Reporting-Endpoints` from secure responses only, and once `report-to` is present it ignores
+ * `report-uri`, so on http (local development) it would report nothing at all.
+ */
+export function buildCsp(hosts: readonly string[], originSources: readonly string[], reportTo = true): string {
   const https = hosts.flatMap((h) => hostSources(h, ["https:"]));
   const sockets = hosts.flatMap((h) => hostSources(h, ["wss:"]));
   const directives: Array<[string, string[]]> = [
@@ -67,7 +72,7 @@ export function buildCsp(hosts: readonly string[], originSources: readonly strin
     ["style-src", ["'self'", "'unsafe-inline'", ...https]],
     ["font-src", ["'self'", "data:", ...https]],
     ["report-uri", [CSP_REPORT_PATH]],
-    ["report-to", [REPORTING_GROUP]],
   ];
+  if (reportTo) directives.push(["report-to", [REPORTING_GROUP]]);
   return directives.map(([name, sources]) => `${name} ${sources.join(" ")}`).join("; ");
 }

@@ -25,7 +25,7 @@ export interface GateOptions {
   /** The names of request headers the page's injected content depends on, for Vary. */
   varyOn?: readonly string[];
   /** The decision's CSP for an HTML page, added beside the origin's own (which is kept). */
-  csp?: { header: string; value: string };
+  csp?: { header: string; value: string; reportingEndpoints: boolean };
   /**
    * Shadow mode: the plan runs dry, and the response keeps every header and byte the origin sent
    * (only hop-by-hop headers go, as for any proxy).
@@ -128,7 +128,7 @@ export function gateResponse(response: Response, options: GateOptions): GateResu
   appendVary(headers, options.varyOn ?? []);
   if (options.csp) {
     headers.append(options.csp.header, options.csp.value);
-    headers.set("reporting-endpoints", `${REPORTING_GROUP}="${CSP_REPORT_PATH}"`);
+    if (options.csp.reportingEndpoints) headers.set("reporting-endpoints", `${REPORTING_GROUP}="${CSP_REPORT_PATH}"`);
   }
   if (!rewritable || options.plan === null) return pass();
   if (!isReadableEncoding(headers.get("content-encoding"))) {

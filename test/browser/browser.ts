@@ -31,8 +31,8 @@ export interface VisitOptions {
   /** Sets Accept-Language; Finnish unless given. */
   locale?: string;
   extraHTTPHeaders?: Record<string, string>;
-  /** Another gatekeeper than the suite's (one built from a policy variant, say): its port. */
-  port?: number;
+  /** Another gatekeeper than the suite's (one built from a policy variant, say): its port, and https or not. */
+  gatekeeper?: { port: number; https?: boolean };
   /** Playwright's bypassCSP, for injecting test scripts (axe) into pages with an enforced CSP. */
   bypassCSP?: boolean;
   /** Answers for third-party URLs ahead of the vendor stubs (null: the vendor stub answers). */
@@ -82,6 +82,8 @@ export class Visit {
         locale: options.locale ?? "fi-FI",
         extraHTTPHeaders: options.extraHTTPHeaders,
         bypassCSP: options.bypassCSP ?? false,
+        // A https gatekeeper has Miniflare's self-signed certificate.
+        ignoreHTTPSErrors: options.gatekeeper?.https ?? false,
         viewport: { width: 1280, height: 800 },
       });
     } catch (error) {
@@ -98,7 +100,10 @@ export class Visit {
       // Fail in seconds, not Playwright's 30 s, when an element the test expects is not there.
       context.setDefaultTimeout(10_000);
       const page = context.pages()[0] ?? (await context.newPage());
-      const origin = options.port ? `http://${SITE_HOST}:${options.port}` : siteOrigin();
+      const gatekeeper = options.gatekeeper;
+      const origin = gatekeeper
+        ? `${gatekeeper.https ? "https" : "http"}://${SITE_HOST}:${gatekeeper.port}`
+        : siteOrigin();
       const visit = new Visit(origin, context, page, escaped, cleanup);
       await visit.routeAndRecord(options.stubs);
       return visit;

@@ -101,6 +101,15 @@ describe("the CSP header per decision", () => {
     expect(ours).not.toContain("strict-dynamic");
   });
 
+  it("on http, reports through report-uri only: Chromium ignores report-uri beside report-to and takes Reporting-Endpoints only over https", async () => {
+    const { request } = makeGate(() => html("<p>x</p>"));
+    const res = await request("http://localhost:8787/", { headers: { cookie: consentCookie([]) } });
+    const csp = res.headers.get("content-security-policy-report-only") ?? "";
+    expect(csp.endsWith("; report-uri /__gk/csp-report")).toBe(true);
+    expect(csp).not.toContain("report-to");
+    expect(res.headers.has("reporting-endpoints")).toBe(false);
+  });
+
   it("is only for HTML", async () => {
     const { request } = makeGate(() => new Response("{}", { headers: { "content-type": "application/json" } }));
     const res = await request("/x.json");

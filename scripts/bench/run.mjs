@@ -69,6 +69,15 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
+/** A served worker: disposed on the way out, killed by pid only while it is still ours. */
+function track(worker) {
+  pidsToKill.add(worker.pid);
+  cleanups.push(async () => {
+    await worker.dispose();
+    pidsToKill.delete(worker.pid);
+  });
+}
+
 function consentCookie(purposes) {
   const site = parseYaml(readFileSync(join(ROOT, "policies", "sites", "default.yaml"), "utf8"));
   const now = Math.floor(Date.now() / 1000);
@@ -120,11 +129,9 @@ async function main() {
   log(`origin ${origin.url}`);
   const ratelimits = { GA_BEACON_LIMITER: { simple: { limit: 100, period: 60 } } };
   const floor = await serveWorker({ scriptPath: writeFloorWorker(tmp), bindings: { ORIGIN: origin.url } });
-  pidsToKill.add(floor.pid);
-  cleanups.push(floor.dispose);
+  track(floor);
   const gate = await serveWorker({ scriptPath, bindings: { ORIGIN: origin.url }, ratelimits });
-  pidsToKill.add(gate.pid);
-  cleanups.push(gate.dispose);
+  track(gate);
   log(`floor ${floor.url} (workerd ${floor.pid}), gatekeeper ${gate.url} (workerd ${gate.pid})`);
 
   const all = allPurposes();
@@ -135,10 +142,10 @@ async function main() {
       label: "floor (pass-through worker)",
       url: floor.url,
       pid: floor.pid,
-      log: floor.runtimeLog,
+      runtime: floor,
       headers: {},
     },
-    { id: "gk-none", label: "gatekeeper, no consent", url: gate.url, pid: gate.pid, log: gate.runtimeLog, headers: {} },
+    { id: "gk-none", label: "gatekeeper, no consent", url: gate.url, pid: gate.pid, runtime: gate, headers: {} },
     {
       id: "gk-all",
       label: "gatekeeper, all consent",
@@ -288,12 +295,14 @@ async function hostile(variants) {
   for (const page of Object.keys(hostilePages)) {
     const inputBytes = Buffer.byteLength(hostilePages[page]());
     for (const v of variants.filter((x) => x.id === "floor" || x.id === "gk-none")) {
+      const logStart = v.runtime.logMark();
       await getOnce(`${v.url}/${page}`, v.headers);
-      const logStart = v.log.length;
       const cpu0 = cpuMs(v.pid);
       const runs = [];
       for (let i = 0; i < HOSTILE_REPEATS; i++) runs.push(await getOnce(`${v.url}/${page}`, v.headers));
       const cpu = (cpuMs(v.pid) - cpu0) / HOSTILE_REPEATS;
+      // workerd's log lines arrive a little after the responses.
+      await new Promise((resolve) => setTimeout(resolve, 300));
       const last = runs.at(-1);
       out.push({
         page,
@@ -307,8 +316,8 @@ async function hostile(variants) {
         ms: runs.reduce((a, r) => a + (r.ms ?? 0), 0) / runs.length,
         runtimeErrors: [
           ...new Set(
-            v.log
-              .slice(logStart)
+            v.runtime
+              .logSince(logStart)
               .map((line) => /Uncaught exception: .*?failed: (?:remote\.)?(?:jsg\.)?(.*)$/.exec(line)?.[1])
               .filter(Boolean),
           ),

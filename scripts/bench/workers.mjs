@@ -61,13 +61,20 @@ export async function serveWorker({ scriptPath, bindings, ratelimits }) {
   const { Miniflare } = await import(MINIFLARE_ENTRY);
   const before = new Set(childPids(process.pid, "workerd"));
   // workerd's own log (e.g. the rewriter's errors on hostile pages) is kept, not printed.
-  const runtimeLog = [];
+  // The last lines only, numbered, so a caller can ask for what came after a point.
+  const runtimeLog = { lines: [], total: 0 };
   const keep = (stream) => {
     stream.setEncoding("utf8");
     stream.on("data", (text) => {
-      for (const line of text.split("\n")) if (line.trim() && runtimeLog.length < 1000) runtimeLog.push(line);
+      for (const line of text.split("\n")) {
+        if (!line.trim()) continue;
+        runtimeLog.lines.push(line);
+        runtimeLog.total++;
+        if (runtimeLog.lines.length > 2000) runtimeLog.lines.shift();
+      }
     });
   };
+  const logSince = (mark) => runtimeLog.lines.slice(Math.max(0, runtimeLog.lines.length - (runtimeLog.total - mark)));
   const mf = new Miniflare({
     handleRuntimeStdio(stdout, stderr) {
       keep(stdout);
@@ -94,7 +101,13 @@ export async function serveWorker({ scriptPath, bindings, ratelimits }) {
     await mf.dispose().catch(() => {});
     throw new Error(`expected one new workerd process, found ${pids.length}`);
   }
-  return { url: url.href.replace(/\/$/, ""), pid: pids[0], runtimeLog, dispose: () => mf.dispose() };
+  return {
+    url: url.href.replace(/\/$/, ""),
+    pid: pids[0],
+    logMark: () => runtimeLog.total,
+    logSince,
+    dispose: () => mf.dispose(),
+  };
 }
 
 /**

@@ -23,7 +23,17 @@ import { explainInline } from "./inline-match";
 import type { Observation } from "./observation";
 import { judgeUrl } from "./refusal";
 import { srcsetCandidates } from "./srcset";
-import { resolveUrl } from "./url-match";
+import { claimants, resolveUrl } from "./url-match";
+
+/** Raw values that may leave the page's host: a scheme, a character reference, "//", "\\", or tab/LF/CR (the URL parser deletes them). */
+const SUSPECT = ['*=":"', '*="&"', '*="//"', '*="\\\\"', '*="\\9 "', '*="\\a "', '*="\\d "'];
+function hostRelevant(policy: CompiledPolicy, url: URL): boolean {
+  const host = url.hostname.replace(/\.+$/, "");
+  return (
+    claimants(policy.urls, host).length > 0 ||
+    policy.urls.rules.some((r) => host === r.host || (r.wildcard && host.endsWith(`.${r.host}`)))
+  );
+}
 
 export type RemovalKind = "element" | "inline" | "noscript" | "attribute" | "oversized";
 
@@ -191,19 +201,43 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
   let base = inherited?.url ?? plan.pageUrl;
   let baseSeen = inherited?.seen ?? false;
   const rewriter = new HTMLRewriter();
+  // With nothing refused only injections and re-pointing have work, unless someone is watching
+  // (the audit and shadow mode observe every vendor element, kept or not).
+  const anyRefused = policy.failsafe || decision.refused.some(Boolean) || plan.observe !== undefined;
+  const narrow = !policy.failsafe && !hostRelevant(policy, base);
+  const suspect = (selector: string, attributes: readonly string[]) =>
+    narrow
+      ? attributes
+          .flatMap((a) =>
+            SUSPECT.map((x) => `${selector.startsWith("[") ? "" : selector}[${a.replace(":", "\\:")}${x}]`),
+          )
+          .join(", ")
+      : selector;
 
   // The first <base href> changes how every later relative URL resolves.
   rewriter.on("base[href]", {
     element(el) {
       if (baseSeen) return;
-      baseSeen = true;
       const url = resolveUrl(decodeAttributeValue(el.getAttribute("href") ?? ""), base);
+      if (url && narrow && anyRefused && hostRelevant(policy, url)) {
+        el.remove();
+        report(["base"], "element", "base");
+        return;
+      }
+      baseSeen = true;
       if (url) base = url;
     },
   });
 
-  for (const [selector, attributes] of URL_ATTRIBUTES) {
-    rewriter.on(selector, {
+  const COMMON = new Set(["img", "link", "script", "iframe", "source", "input"]);
+  const prefilter = (selector: string, attributes: readonly string[]) => {
+    if (!narrow) return selector;
+    if (selector === "[background]") return selector;
+    if (selector === "script") return `${suspect("script", ["src"])}, svg script`;
+    return COMMON.has(selector) ? suspect(selector, attributes) : selector;
+  };
+  for (const [selector, attributes] of anyRefused ? URL_ATTRIBUTES : []) {
+    rewriter.on(prefilter(selector, attributes), {
       element(el) {
         for (const attribute of attributes) {
           const raw = el.getAttribute(attribute);
@@ -233,7 +267,7 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
   // filtering changes it, which re-pointing would.
   const repoint = depth === 0 && mutate ? repointFor(policy, decision, plan.pageUrl) : null;
   if (repoint) {
-    rewriter.on("script[src], link[href]", {
+    rewriter.on(narrow ? `${suspect("script", ["src"])}, ${suspect("link", ["href"])}` : "script[src], link[href]", {
       element(el) {
         if (el.removed) return;
         const attribute = el.tagName === "script" ? "src" : "href";
@@ -246,6 +280,10 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
     });
   }
 
+  if (!anyRefused) {
+    if (depth === 0 && plan.injections) registerInjections(rewriter, plan.injections, removed);
+    return rewriter;
+  }
   // <a ping> and <area ping> send a request to every listed URL when followed.
   rewriter.on("[ping]", {
     element(el) {
@@ -330,7 +368,7 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
       report(["unchecked"], "inline", "script");
     },
   });
-  rewriter.on("script", {
+  rewriter.on("script:not([src]), svg script", {
     element(el) {
       if (nested) {
         nested = false;

@@ -140,5 +140,7 @@ export function gateResponse(response: Response, options: GateOptions): GateResu
     return { response: errorPage(502), rewritten: false };
   }
   headers.delete("content-length");
+  // The rewritten body is decoded HTML: re-encoding it in the worker would buffer the stream.
+  headers.delete("content-encoding");
   return { response: rewriteHtml(new Response(response.body, init), options.plan), rewritten: true };
 }

@@ -262,31 +262,39 @@ describe("URL forms", () => {
 });
 
 describe("<base href>", () => {
-  it("resolves later relative scripts against a vendor base", async () => {
+  // A <base> on a vendor's host is itself removed (src/html/rewriter.ts), so relative URLs after it
+  // stay on the site's own host: nothing relative can reach the vendor, and the fast path that
+  // skips relative URLs stays sound.
+  it("removes a vendor base, so later relative scripts stay first-party", async () => {
     const input = `<head><base href="https://www.googletagmanager.com/"><script src="gtm.js?id=GTM-1"></script></head>`;
-    expectPage(await gate(input, NONE), `<head><base href="https://www.googletagmanager.com/"></head>`);
+    expectPage(await gate(input, NONE), `<head><script src="gtm.js?id=GTM-1"></script></head>`);
     expectPage(await gate(input, ALL), input);
   });
 
-  it("resolves a protocol-relative base", async () => {
-    // Under that base even "/x.png" is on the vendor's host; an absolute first-party URL is not.
+  it("removes a protocol-relative vendor base", async () => {
     const input = `<base href="//connect.facebook.net/"><script src="en_US/fbevents.js"></script><img src="/x.png"><img src="https://kevyt.example/y.png">`;
-    expectPage(await gate(input, NONE), `<base href="//connect.facebook.net/"><img src="https://kevyt.example/y.png">`);
+    expectPage(await gate(input, NONE), `<script src="en_US/fbevents.js"></script><img src="/x.png"><img src="https://kevyt.example/y.png">`);
   });
 
   it("uses only the first base", async () => {
     const input = `<base href="/blog/"><base href="https://www.googletagmanager.com/"><script src="gtm.js"></script>`;
+    // Browsers ignore every <base> after the first, so the vendor one does nothing and stays.
     expectPage(await gate(input, NONE), input);
   });
 
-  it("applies to noscript content after it", async () => {
+  it("leaves noscript content after a removed vendor base on the site's own host", async () => {
     const input = `<base href="https://www.googletagmanager.com/"><noscript><iframe src="ns.html?id=GTM-1"></iframe></noscript>`;
-    expectPage(await gate(input, NONE), `<base href="https://www.googletagmanager.com/"><noscript></noscript>`);
+    expectPage(await gate(input, NONE), `<noscript><iframe src="ns.html?id=GTM-1"></iframe></noscript>`);
   });
 
-  it("applies to relative URLs in an iframe srcdoc", async () => {
+  it("leaves an iframe srcdoc after a removed vendor base on the site's own host", async () => {
     const input = `<base href="https://www.googletagmanager.com/"><iframe srcdoc="<script src=gtm.js?id=GTM-1></script>"></iframe>`;
-    expectPage(await gate(input, NONE), `<base href="https://www.googletagmanager.com/">`);
+    expectPage(await gate(input, NONE), `<iframe srcdoc="<script src=gtm.js?id=GTM-1></script>"></iframe>`);
+  });
+
+  it("follows a base on another first-party or unknown host", async () => {
+    const input = `<base href="https://cdn.kevyt.example/"><script src="https://www.googletagmanager.com/gtm.js"></script><script src="app.js"></script>`;
+    expectPage(await gate(input, NONE), `<base href="https://cdn.kevyt.example/"><script src="app.js"></script>`);
   });
 });
 

@@ -3,9 +3,10 @@
  * form post works without JavaScript; the few lines of script only move focus to the dialog and
  * apply "reject" without a reload (nothing on the page changes when everything is refused).
  */
-import { BANNER_CSS } from "./styles";
+
 import { escapeHtml, nonceAttribute } from "./escape";
 import type { Language } from "./language";
+import { BANNER_CSS } from "./styles";
 import type { Texts } from "./texts";
 
 export interface BannerInput {

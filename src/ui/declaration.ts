@@ -20,10 +20,17 @@ export interface DeclarationSection {
   rows: DeclarationRow[];
 }
 
-export function declarationSections(purposes: readonly Purpose[], vendors: readonly VendorFile[]): DeclarationSection[] {
+export function declarationSections(
+  purposes: readonly Purpose[],
+  vendors: readonly VendorFile[],
+): DeclarationSection[] {
   return purposes.map((purpose) => {
     const own = vendors.filter((v) => v.purpose === purpose.id);
-    return { purpose, vendors: own, rows: own.flatMap((vendor) => vendor.cookies.map((cookie) => ({ vendor, cookie }))) };
+    return {
+      purpose,
+      vendors: own,
+      rows: own.flatMap((vendor) => vendor.cookies.map((cookie) => ({ vendor, cookie }))),
+    };
   });
 }
 
@@ -92,7 +99,9 @@ export function renderDeclarationMarkdown(input: {
     if (s.rows.length === 0) continue;
     out.push(`| ${t.cookie} | ${t.vendors} | ${t.lifetime} | ${t.domain} |`, "|---|---|---|---|");
     for (const row of s.rows) {
-      const vendor = row.vendor.privacyPolicy ? `[${md(row.vendor.name)}](${row.vendor.privacyPolicy})` : md(row.vendor.name);
+      const vendor = row.vendor.privacyPolicy
+        ? `[${md(row.vendor.name)}](${row.vendor.privacyPolicy})`
+        : md(row.vendor.name);
       const what = cookieText(row, lang);
       out.push(
         `| \`${row.cookie.name}\`${what ? ` ${md(what)}` : ""} | ${vendor} | ${formatLifetime(row.cookie.lifetime, lang)} | ${domainLabel(row.cookie.domain, null, lang)} |`,

@@ -31,7 +31,13 @@ function languageNav(path: string, current: Language, query: URLSearchParams): s
   return `<nav aria-label="Language / Kieli / Språk">${links.join("")}</nav>`;
 }
 
-export function renderPage(input: { title: string; lang: Language; path: string; query: URLSearchParams; body: string }): string {
+export function renderPage(input: {
+  title: string;
+  lang: Language;
+  path: string;
+  query: URLSearchParams;
+  body: string;
+}): string {
   return `<!doctype html>
 <html lang="${input.lang}" data-gatekeeper><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(input.title)}</title><style>${PAGE_CSS}</style></head>
 <body><main>${languageNav(input.path, input.lang, input.query)}<h1>${escapeHtml(input.title)}</h1>
@@ -41,4 +47,5 @@ ${input.body}
 }
 
 /** Our own pages run no script and load nothing from anywhere. */
-export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";

@@ -22,7 +22,9 @@ export interface PreferencesInput {
 function vendorList(vendors: VendorFile[], lang: Language, t: Texts): string {
   if (vendors.length === 0) return "";
   const items = vendors.map((v) => {
-    const cookies = v.cookies.map((c) => `<code>${escapeHtml(c.name)}</code> (${escapeHtml(formatLifetime(c.lifetime, lang))})`).join(", ");
+    const cookies = v.cookies
+      .map((c) => `<code>${escapeHtml(c.name)}</code> (${escapeHtml(formatLifetime(c.lifetime, lang))})`)
+      .join(", ");
     return `<li>${escapeHtml(v.name)}${cookies ? ` — ${escapeHtml(t.cookies)}: ${cookies}` : ""}</li>`;
   });
   return `<details><summary>${escapeHtml(t.vendors)} (${vendors.length})</summary><ul>${items.join("")}</ul></details>`;
@@ -44,7 +46,9 @@ export function renderPreferences(input: PreferencesInput): string {
   const back = `<input type="hidden" name="return" value="${escapeHtml(input.returnTo)}">`;
   // Every form says which language the visitor read, for the consent record.
   const lang = `<input type="hidden" name="lang" value="${input.lang}">`;
-  const required = input.sections.filter((s) => s.purpose.required).map((s) => `<input type="hidden" name="allow" value="${escapeHtml(s.purpose.id)}">`);
+  const required = input.sections
+    .filter((s) => s.purpose.required)
+    .map((s) => `<input type="hidden" name="allow" value="${escapeHtml(s.purpose.id)}">`);
   const blocks = input.sections.map((s) => purposeBlock(s.purpose, s, input)).join("\n");
   return `<p>${escapeHtml(t.preferencesIntro)}</p>
 <form method="post" action="/__gk/consent" id="gk-save">${back}${required.join("")}${lang}

@@ -273,7 +273,10 @@ describe("<base href>", () => {
 
   it("removes a protocol-relative vendor base", async () => {
     const input = `<base href="//connect.facebook.net/"><script src="en_US/fbevents.js"></script><img src="/x.png"><img src="https://kevyt.example/y.png">`;
-    expectPage(await gate(input, NONE), `<script src="en_US/fbevents.js"></script><img src="/x.png"><img src="https://kevyt.example/y.png">`);
+    expectPage(
+      await gate(input, NONE),
+      `<script src="en_US/fbevents.js"></script><img src="/x.png"><img src="https://kevyt.example/y.png">`,
+    );
   });
 
   it("uses only the first base", async () => {

@@ -131,7 +131,11 @@ describe("audit of the fixtures", () => {
 
   it("does not flag a canonical link to another site (it fetches nothing), but does flag a stylesheet there", async () => {
     const page = `<html><head><link rel="canonical" href="https://www.kevytpankki.example/blogi"><link rel="alternate" hreflang="sv" href="https://sv.kevytpankki.example/"><link rel="stylesheet" href="https://fonts.other.example/a.css"></head><body></body></html>`;
-    const report = buildReport("page", "https://kevyt.example/", await auditor.audit({ html: page, pageUrl: "https://kevyt.example/", states: STATES }));
+    const report = buildReport(
+      "page",
+      "https://kevyt.example/",
+      await auditor.audit({ html: page, pageUrl: "https://kevyt.example/", states: STATES }),
+    );
     expect(report.unknownThirdParties).toEqual(["fonts.other.example"]);
   });
 });

@@ -23,13 +23,14 @@ import { forwardToOrigin } from "./http/origin";
 import { readLimited } from "./http/read-body";
 import { emitRequestLog, requestLog } from "./http/request-log";
 import type { ActivePolicy } from "./policy/active";
+import type { SiteFile } from "./policy/schema";
 import { declarationSections, renderDeclarationHtml } from "./ui/declaration";
 import { pageInjections } from "./ui/injections";
 import { isLanguage, type Language, pickLanguage } from "./ui/language";
 import { PAGE_CSP, renderPage } from "./ui/page";
 import { renderPreferences } from "./ui/preferences";
 import { renderReceipt } from "./ui/receipt";
-import { textsFor } from "./ui/texts";
+import { type Texts, textsFor } from "./ui/texts";
 
 export interface Env {
   /** Where every non-gatekeeper request goes; unset, the request URL's own host. */
@@ -164,66 +165,74 @@ export function createApp(options: AppOptions) {
     return new Response(null, { status: 303, headers });
   });
 
-  app.get("/__gk/consent/receipt", async (c) => {
-    const request = c.req.raw;
+  /**
+   * The gatekeeper's own pages: the site's texts in the visitor's language, our strict CSP, no
+   * caching, and 503 where no valid site policy covers the host.
+   */
+  const ownPage = async (
+    request: Request,
+    subject: string,
+    render: (page: {
+      decision: Decision;
+      site: SiteFile;
+      url: URL;
+      lang: Language;
+      texts: Texts;
+    }) => { title: string; body: string } | Promise<{ title: string; body: string }>,
+  ): Promise<Response> => {
     const decision = decideFor(request);
-    if (!decision.site) return c.text("The consent receipt is unavailable: no valid site policy for this host.\n", 503);
+    const site = decision.site;
+    if (!site)
+      return new Response(`${subject} unavailable: no valid site policy for this host.\n`, {
+        status: 503,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
     const url = new URL(request.url);
     const lang = languageOf(request);
-    const texts = textsFor(decision.site, lang);
-    const db = c.env?.CONSENT_DB;
-    let record: ConsentRecord | null = null;
-    if (db && decision.source === "gatekeeper" && decision.consent) {
-      try {
-        record = await latestConsentRecord(db, decision.consent.id);
-      } catch (error) {
-        console.error(`tag-gatekeeper: consent record not read (${loggableError(error)})`);
-      }
-    }
-    const body = renderReceipt({ texts, lang, purposes: policy.purposes, decision, record });
-    const page = renderPage({ title: texts.receiptTitle, lang, path: url.pathname, query: url.searchParams, body });
-    return new Response(page, { headers: pageHeaders });
-  });
-
-  app.get("/__gk/preferences", (c) => {
-    const request = c.req.raw;
-    const decision = decideFor(request);
-    if (!decision.site) return c.text("Preferences are unavailable: no valid site policy for this host.\n", 503);
-    const url = new URL(request.url);
-    const lang = languageOf(request);
-    const texts = textsFor(decision.site, lang);
-    const returnTo = safeReturnPath(url.searchParams.get("return") ?? undefined, url.origin);
-    const body = renderPreferences({
-      sections,
-      allowed: decision.allowed,
-      chosen: decision.basis === "consent",
-      texts,
-      lang,
-      returnTo,
+    const { title, body } = await render({ decision, site, url, lang, texts: textsFor(site, lang) });
+    return new Response(renderPage({ title, lang, path: url.pathname, query: url.searchParams, body }), {
+      headers: pageHeaders,
     });
-    return new Response(
-      renderPage({ title: texts.preferencesTitle, lang, path: url.pathname, query: url.searchParams, body }),
-      {
-        headers: pageHeaders,
-      },
-    );
-  });
+  };
 
-  app.get("/__gk/cookies", (c) => {
-    const request = c.req.raw;
-    const site = decideFor(request).site;
-    if (!site) return c.text("The cookie declaration is unavailable: no valid site policy for this host.\n", 503);
-    const url = new URL(request.url);
-    const lang = languageOf(request);
-    const texts = textsFor(site, lang);
-    const body = renderDeclarationHtml({ sections, site, texts, lang, host: url.hostname });
-    return new Response(
-      renderPage({ title: texts.declarationTitle, lang, path: url.pathname, query: url.searchParams, body }),
-      {
-        headers: pageHeaders,
-      },
-    );
-  });
+  app.get("/__gk/consent/receipt", (c) =>
+    ownPage(c.req.raw, "The consent receipt is", async ({ decision, lang, texts }) => {
+      const db = c.env?.CONSENT_DB;
+      let record: ConsentRecord | null = null;
+      if (db && decision.source === "gatekeeper" && decision.consent) {
+        try {
+          record = await latestConsentRecord(db, decision.consent.id);
+        } catch (error) {
+          console.error(`tag-gatekeeper: consent record not read (${loggableError(error)})`);
+        }
+      }
+      return {
+        title: texts.receiptTitle,
+        body: renderReceipt({ texts, lang, purposes: policy.purposes, decision, record }),
+      };
+    }),
+  );
+
+  app.get("/__gk/preferences", (c) =>
+    ownPage(c.req.raw, "Preferences are", ({ decision, url, lang, texts }) => ({
+      title: texts.preferencesTitle,
+      body: renderPreferences({
+        sections,
+        allowed: decision.allowed,
+        chosen: decision.basis === "consent",
+        texts,
+        lang,
+        returnTo: safeReturnPath(url.searchParams.get("return") ?? undefined, url.origin),
+      }),
+    })),
+  );
+
+  app.get("/__gk/cookies", (c) =>
+    ownPage(c.req.raw, "The cookie declaration is", ({ site, url, lang, texts }) => ({
+      title: texts.declarationTitle,
+      body: renderDeclarationHtml({ sections, site, texts, lang, host: url.hostname }),
+    })),
+  );
 
   registerBeaconRoutes(app, { policy, decide: decideFor, vendorFetch: options.vendorFetch });
   app.post(CSP_REPORT_PATH, async (c) => {

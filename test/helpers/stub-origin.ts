@@ -3,6 +3,12 @@
  * fetch (content decoding, refused connections). Runs in Node, started by global-setup.ts.
  *   /html?body=<text>&encoding=gzip|br|deflate|zstd|gzip,br   HTML in that Content-Encoding
  *   /echo                                                       the request, as JSON
+ *   /raw?response=<base64url>                                   those bytes, written to the socket as
+ *                                                               they are (framing faults: Content-Length
+ *                                                               and Transfer-Encoding together, twice,
+ *                                                               folded...), then the connection closed
+ *   /drip?body=<text>&bytes=<n>                                 HTML, chunked, n bytes per socket write,
+ *                                                               each write on its own turn of the event loop
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -32,6 +38,25 @@ export async function startStubOrigin(): Promise<{ port: number; close: () => Pr
       const body = await readBody(req);
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body }));
+      return;
+    }
+    if (url.pathname === "/raw") {
+      // Bypasses node:http's own framing: the response is exactly these bytes.
+      const bytes = Buffer.from(url.searchParams.get("response") ?? "", "base64url");
+      if (url.searchParams.has("keep")) req.socket.write(bytes);
+      else req.socket.end(bytes);
+      return;
+    }
+    if (url.pathname === "/drip") {
+      const body = Buffer.from(url.searchParams.get("body") ?? "", "utf8");
+      const step = Math.max(1, Number(url.searchParams.get("bytes") ?? "1"));
+      req.socket.setNoDelay(true);
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      for (let i = 0; i < body.length; i += step) {
+        res.write(body.subarray(i, i + step));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      res.end();
       return;
     }
     if (url.pathname === "/html") {

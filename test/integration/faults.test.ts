@@ -2,8 +2,12 @@
  * Fault injection (issue 9): what the visitor gets when the origin misbehaves or the page is
  * hostile. The rule in every case: never a complete-looking page with a refused tag in it.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { html, makeGate } from "../helpers/gate";
+import { createApp } from "../../src/app";
+import { activatePolicy } from "../../src/policy/active";
+import { html, makeGate, NOW, SHIPPED, SITE } from "../helpers/gate";
+import { withoutInjected } from "../helpers/injected";
 
 const GTM = `<script src="https://www.googletagmanager.com/gtm.js?id=GTM-1"></script>`;
 const enc = new TextEncoder();
@@ -70,6 +74,126 @@ describe("origin faults", () => {
     const { text, failed } = await drain(await request("/"));
     expect(failed).toBe(false);
     expect(text).toMatch(/^<p>a<\/p><p>b<\/p>/);
+  });
+});
+
+/**
+ * The same gate with the runtime's real fetch, in front of the loopback stub origin
+ * (test/helpers/stub-origin.ts): workerd's own HTTP client reads the origin's bytes.
+ */
+const realGate = createApp({ policy: activatePolicy(SHIPPED), now: () => NOW });
+const viaStub = (path: string) =>
+  realGate.request(new Request(new URL(path, SITE)), undefined, {
+    ORIGIN: (env as unknown as { STUB_ORIGIN: string }).STUB_ORIGIN,
+  });
+
+describe("a slow drip from a real origin", () => {
+  it.each([1, 3])("%i byte(s) per socket write, the tag cut at every boundary: removed, all else kept", async (n) => {
+    const page = `<!doctype html><html><head><title>t</title></head><body><p>a</p>${GTM}<p>b</p></body></html>`;
+    const res = await viaStub(`/drip?bytes=${n}&body=${encodeURIComponent(page)}`);
+    const { text, failed } = await drain(res);
+    expect(failed).toBe(false);
+    expect(withoutInjected(text)).toBe(page.replace(GTM, ""));
+  });
+});
+
+describe("conflicting message framing from a real origin (RFC 9112 §6)", () => {
+  // The page with a refused tag between two paragraphs; the first Content-Length below covers
+  // only `<p>a</p>`, so a recipient framing by Content-Length would see a page without the tag.
+  const PAGE = `<!doctype html><html><head><title>t</title></head><body><p>a</p>${GTM}<p>b</p></body></html>`;
+  const SHORT = PAGE.indexOf("<p>a</p>") + "<p>a</p>".length;
+  const FILTERED = PAGE.replace(GTM, "");
+  const chunked = (body: string) => `${enc.encode(body).length.toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+  const head = (...lines: string[]) =>
+    ["HTTP/1.1 200 OK", "Content-Type: text/html; charset=utf-8", "Connection: close", ...lines].join("\r\n") +
+    "\r\n\r\n";
+  const raw = (bytes: string) => viaStub(`/raw?response=${btoa(bytes).replace(/\+/g, "-").replace(/\//g, "_")}`);
+
+  // What workerd's HTTP client does with each (pinned here; see docs/SECURITY.md A6). "TE" rows:
+  // the body is framed by Transfer-Encoding, which overrides Content-Length (§6.3 rule 3), and
+  // the gate filters the whole page. "refused" rows: fetch rejects, and the gate answers 502.
+  it.each([
+    ["Content-Length and Transfer-Encoding: chunked", head(`Content-Length: ${SHORT}`, "Transfer-Encoding: chunked")],
+    [
+      "Transfer-Encoding: chunked before Content-Length",
+      head("Transfer-Encoding: chunked", `Content-Length: ${SHORT}`),
+    ],
+    [
+      "a Content-Length longer than the chunked body",
+      head(`Content-Length: ${PAGE.length + 500}`, "Transfer-Encoding: chunked"),
+    ],
+    [
+      "Transfer-Encoding: chunked twice (decoded once)",
+      head("Transfer-Encoding: chunked", "Transfer-Encoding: chunked"),
+    ],
+    [
+      "whitespace before the colon: `Transfer-Encoding : chunked`",
+      head(`Content-Length: ${SHORT}`, "Transfer-Encoding : chunked"),
+    ],
+    [
+      "HTTP/1.0 with Transfer-Encoding and Content-Length",
+      head(`Content-Length: ${SHORT}`, "Transfer-Encoding: chunked").replace("HTTP/1.1", "HTTP/1.0"),
+    ],
+  ])("%s: framed by Transfer-Encoding, the whole page filtered", async (_name, header) => {
+    const res = await raw(header + chunked(PAGE));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-length")).toBeNull();
+    const { text, failed } = await drain(res);
+    expect(failed).toBe(false);
+    expect(withoutInjected(text)).toBe(FILTERED);
+  });
+
+  it.each([
+    ["two different Content-Lengths", head(`Content-Length: ${SHORT}`, `Content-Length: ${PAGE.length}`), PAGE],
+    ["the same Content-Length twice", head(`Content-Length: ${PAGE.length}`, `Content-Length: ${PAGE.length}`), PAGE],
+    ["a Content-Length list `n, n`", head(`Content-Length: ${PAGE.length}, ${PAGE.length}`), PAGE],
+    ["a Content-Length with a sign", head(`Content-Length: +${PAGE.length}`), PAGE],
+    ["Transfer-Encoding: chunked, identity", head("Transfer-Encoding: chunked, identity"), chunked(PAGE)],
+    ["Transfer-Encoding: gzip, chunked", head("Transfer-Encoding: gzip, chunked"), chunked(PAGE)],
+    [
+      "Transfer-Encoding: xchunked with Content-Length",
+      head("Transfer-Encoding: xchunked", `Content-Length: ${PAGE.length}`),
+      PAGE,
+    ],
+    [
+      "an obs-folded Transfer-Encoding with Content-Length",
+      head(`Content-Length: ${SHORT}`, "Transfer-Encoding:", " chunked"),
+      chunked(PAGE),
+    ],
+  ])("%s: refused, a clean 502 and nothing of the page", async (_name, header, body) => {
+    const res = await raw(header + body);
+    expect(res.status).toBe(502);
+    const text = await res.text();
+    expect(text).toContain("data-gatekeeper");
+    expect(text).not.toContain("<p>a</p>");
+    expect(text).not.toContain("googletagmanager");
+  });
+
+  it("a Content-Length longer than what arrives before the close: an aborted stream, never a complete page", async () => {
+    // Cut inside the tag's URL: `<script src="https:/`.
+    const res = await raw(head(`Content-Length: ${PAGE.length}`) + PAGE.slice(0, SHORT + 20));
+    const { text, failed } = await drain(res);
+    expect(failed).toBe(true);
+    expect(text).toContain("<p>a</p>");
+    expect(text).not.toContain("<script src");
+    expect(text).not.toContain("</body>");
+  });
+
+  it("bytes after a Content-Length body (a second response smuggled behind it) never reach the visitor", async () => {
+    const first = PAGE.replace(GTM, "");
+    const second = head(`Content-Length: ${PAGE.length}`) + PAGE;
+    const res = await raw(head(`Content-Length: ${first.length}`) + first + second);
+    const { text, failed } = await drain(res);
+    expect(failed).toBe(false);
+    expect(withoutInjected(text)).toBe(first);
+    expect(text).not.toContain("HTTP/1.1");
+  });
+
+  it("no framing at all (the body ends at the close, §6.3 rule 8): the whole page filtered", async () => {
+    const res = await raw(head() + PAGE);
+    const { text, failed } = await drain(res);
+    expect(failed).toBe(false);
+    expect(withoutInjected(text)).toBe(FILTERED);
   });
 });
 

@@ -8,6 +8,9 @@
  * - its egress: every fetch the worker makes goes through a small router worker. Requests to the
  *   origin pass; every other one (a vendor upstream: gtag.js, GA4 hits) goes to a local stand-in
  *   that records it and answers as the vendor would. The worker never reaches the internet.
+ *   An origin path `/__via/<port>/<rest>` goes to `http://127.0.0.1:<port>/<rest>` instead: a
+ *   loopback origin a test file runs itself (raw sockets, a 50 MB body; see wire.ts). The
+ *   gatekeeper does not know: to it that is one more path on its ORIGIN.
  *
  * Prints one line `GK_STACK_READY {json}` when ready; stops on SIGTERM, SIGINT or when stdin
  * closes (the parent died).
@@ -49,6 +52,11 @@ const EGRESS_WORKER = `
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
+    const [, first, port, ...rest] = url.pathname.split("/");
+    if (url.origin === env.ORIGIN && first === "__via" && /^[0-9]{1,5}$/.test(port)) {
+      const target = "http://127.0.0.1:" + port + "/" + rest.join("/") + url.search;
+      return fetch(new Request(target, request));
+    }
     if (url.origin === env.ORIGIN) return fetch(request);
     const target = env.UPSTREAM + "/" + url.host + url.pathname + url.search;
     return fetch(new Request(target, request));

@@ -155,7 +155,63 @@ export async function filterFragment(
   base?: BaseState,
 ): Promise<string> {
   if (depth >= MAX_FRAGMENT_DEPTH) return "";
-  return buildRewriter(plan, depth, base).transform(new Response(html)).text();
+  // The audit and shadow mode watch every element go by, so they always run the rewriter.
+  const cache =
+    plan.observe || plan.dryRun || html.length > FRAGMENT_CACHE_LARGEST ? null : fragmentCacheFor(plan.policy);
+  const key = cache && fragmentKey(html, plan, depth, base);
+  const hit = key ? cache?.get(key) : undefined;
+  if (cache && key && hit) {
+    // Most recently used last, so the oldest entry is the first to go.
+    cache.delete(key);
+    cache.set(key, hit);
+  } else {
+    const removals: Removal[] = [];
+    const recording = { ...plan, onRemoved: (removal: Removal) => removals.push(removal) };
+    const filtered = await buildRewriter(recording, depth, base).transform(new Response(html)).text();
+    if (!cache || !key) {
+      for (const removal of removals) plan.onRemoved?.(removal);
+      return filtered;
+    }
+    cache.set(key, { html: filtered, removals });
+    if (cache.size > FRAGMENT_CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+    for (const removal of removals) plan.onRemoved?.(removal);
+    return filtered;
+  }
+  for (const removal of hit.removals) plan.onRemoved?.(removal);
+  return hit.html;
+}
+
+/**
+ * Filtered fragments, per compiled policy. A site's noscript blocks (GTM's iframe, pixels) are
+ * the same on every page, and building a rewriter for each costs more than the rest of a page
+ * (docs/BENCHMARKS.md), so the result of this pure function is kept: bounded in entries and in
+ * size, least recently used out first, gone with the isolate or a new policy.
+ */
+const fragmentCaches = new WeakMap<CompiledPolicy, Map<string, { html: string; removals: Removal[] }>>();
+const FRAGMENT_CACHE_ENTRIES = 256;
+const FRAGMENT_CACHE_LARGEST = 16 * 1024;
+
+function fragmentCacheFor(policy: CompiledPolicy): Map<string, { html: string; removals: Removal[] }> {
+  let cache = fragmentCaches.get(policy);
+  if (!cache) {
+    cache = new Map();
+    fragmentCaches.set(policy, cache);
+  }
+  return cache;
+}
+
+/** Everything a fragment's filtering reads besides the policy: the decision's refusals, where it sits, and its text. */
+function fragmentKey(html: string, plan: RewritePlan, depth: number, base?: BaseState): string {
+  const refused = plan.decision.refused.map((r) => (r ? "1" : "0")).join("");
+  return JSON.stringify([
+    depth,
+    refused,
+    plan.pageUrl.hostname,
+    base?.url.href ?? plan.pageUrl.href,
+    base?.seen ?? false,
+    plan.inlineLimit,
+    html,
+  ]);
 }
 
 /** Refused vendor ids for one raw attribute value; observes every vendor or third-party URL in it. */
@@ -352,6 +408,8 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
     foreign: boolean;
     passed: string;
     cut: boolean;
+    /** An HTML script with src met as "svg script": its text is not judged. */
+    ignore?: boolean;
   } | null = null;
   // Children of an SVG script (HTML scripts have none): registered first, so that a script
   // nested in one is known to be removed before the handler below sees it.
@@ -368,31 +426,46 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
       report(["unchecked"], "inline", "script");
     },
   });
-  rewriter.on("script:not([src]), svg script", {
+  // Only SVG scripts need their start tag seen: an HTML script's state starts with its first
+  // text chunk and ends with its last, which spares a JS call per inline script (each call from
+  // lol-html into JS costs more than matching a selector natively; docs/BENCHMARKS.md).
+  rewriter.on("svg script", {
     element(el) {
       if (nested) {
         nested = false;
         return;
       }
-      const foreign = el.namespaceURI !== HTML_NS;
-      held =
-        el.hasAttribute("src") && !foreign
-          ? null
-          : { parts: [], size: 0, overflow: false, foreign, passed: "", cut: false };
-      if (foreign) {
-        try {
+      if (el.namespaceURI === HTML_NS) {
+        // An HTML script in <foreignObject>: with src, its text never runs and is left alone.
+        if (el.hasAttribute("src")) {
+          const ignored = { parts: [], size: 0, overflow: false, foreign: false, passed: "", cut: false, ignore: true };
+          held = ignored;
           el.onEndTag(() => {
-            held = null;
+            if (held === ignored) held = null;
           });
-        } catch {
-          // Self-closing: no text follows.
-          held = null;
         }
+        return;
+      }
+      held = { parts: [], size: 0, overflow: false, foreign: true, passed: "", cut: false };
+      try {
+        el.onEndTag(() => {
+          held = null;
+        });
+      } catch {
+        // Self-closing: no text follows.
+        held = null;
       }
     },
+  });
+  rewriter.on("script:not([src]), svg script", {
     text(chunk) {
+      // An HTML script without src (an SVG script's state was set up by its start tag).
+      held ??= { parts: [], size: 0, overflow: false, foreign: false, passed: "", cut: false };
       const h = held;
-      if (!h) return;
+      if (h.ignore) {
+        if (chunk.lastInTextNode) held = null;
+        return;
+      }
       if (h.cut) {
         if (mutate) chunk.remove();
         return;

@@ -383,6 +383,20 @@ describe("SVG", () => {
     expectPage(await gate(input, NONE), `<svg><script>fbq('in</script></svg><script>ok()</script>`);
   });
 
+  it("judges an HTML script in foreignObject like any HTML script", async () => {
+    const input = `<svg><foreignObject><script>gtag('config', 'G-DEMO12345');</script></foreignObject></svg><p>after</p>`;
+    expectPage(await gate(input, NONE), `<svg><foreignObject><script></script></foreignObject></svg><p>after</p>`);
+    expectPage(await gate(input, ALL), input);
+  });
+
+  it("leaves the text of an HTML script with src in foreignObject alone (it never runs), and judges the next", async () => {
+    const input = `<svg><foreignObject><script src="/a.js">gtag('config', 'G-DEMO12345');</script></foreignObject></svg><script>fbq('init', '1');</script>`;
+    expectPage(
+      await gate(input, NONE),
+      `<svg><foreignObject><script src="/a.js">gtag('config', 'G-DEMO12345');</script></foreignObject></svg><script></script>`,
+    );
+  });
+
   it("keeps a first-party SVG script with CDATA", async () => {
     const input = `<svg><script><![CDATA[ if (a < b) document.title = "x"; ]]></script></svg>`;
     expectPage(await gate(input, NONE), input);

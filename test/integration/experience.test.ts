@@ -306,6 +306,30 @@ describe("Google Consent Mode v2", () => {
     expect(consent).toBeGreaterThan(0);
     expect(consent).toBeLessThan(out.indexOf("gtag/js?id=G-1"));
   });
+
+  it.each([
+    [
+      "nested after other elements",
+      `<title>t</title><div><span>s</span><p>p</p><script>gtag('config', 'G-1');</script></div>`,
+    ],
+    [
+      "at the top level after other elements",
+      `<!doctype html><title>t</title><p>a</p><script>gtag('config', 'G-1');</script>`,
+    ],
+    [
+      "after a script-free section",
+      `<section><p>a</p></section><div><i>x</i><script>gtag('config', 'G-1');</script></div>`,
+    ],
+  ])("goes before the first script without <head> or <body>: %s", async (_, page) => {
+    const { request } = makeGate(() =>
+      html(`${page}<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>`),
+    );
+    const out = await (await request("/", { headers: { cookie: consentCookie(["analytics"]) } })).text();
+    const consent = out.indexOf('gtag("consent","default"');
+    expect(consent).toBeGreaterThan(0);
+    expect(consent).toBeLessThan(out.indexOf("gtag('config', 'G-1')"));
+    expect(out.split('gtag("consent","default"').length).toBe(2);
+  });
 });
 
 describe("placeholders", () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type InlinePattern, matchInline, normalizeInline } from "../../src/html/inline-match";
+import { explainInline, type InlinePattern, matchInline, normalizeInline } from "../../src/html/inline-match";
 import { activatePolicy } from "../../src/policy/active";
 import { SHIPPED } from "../helpers/gate";
 
@@ -72,5 +72,76 @@ describe("matchInline", () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+/** The definition the automaton must agree with: normalize the text, then search each snippet. */
+function explainByDefinition(patterns: readonly InlinePattern[], text: string) {
+  if (patterns.length === 0 || text.length === 0) return [];
+  const normal = normalizeInline(text);
+  const found: Array<{ vendor: number; snippet: string }> = [];
+  for (const p of patterns)
+    if (!found.some((f) => f.vendor === p.vendor) && normal.includes(p.normalized))
+      found.push({ vendor: p.vendor, snippet: p.source ?? p.normalized });
+  return found;
+}
+
+describe("explainInline (one automaton for all snippets)", () => {
+  // Small alphabets make overlapping snippets and partial matches (the failure links) common;
+  // the extra units are whitespace, quotes, upper case and non-ASCII that lower-cases or not
+  // (İ grows to two units, Σ depends on context, a surrogate pair is two units).
+  const unit = fc.constantFrom(
+    "a",
+    "b",
+    "c",
+    "A",
+    "B",
+    "'",
+    '"',
+    "`",
+    " ",
+    "\n",
+    "\u00a0",
+    "\u2028",
+    "\ufeff",
+    "ä",
+    "Ä",
+    "İ",
+    "Σ",
+    "ς",
+    "\u{1F600}",
+    "\u0085",
+  );
+  const snippet = fc.array(unit, { maxLength: 5 }).map((units) => normalizeInline(units.join("")));
+  const patterns = fc.array(fc.record({ normalized: snippet, vendor: fc.nat({ max: 3 }) }), { maxLength: 8 });
+  const text = fc.array(unit, { maxLength: 40 }).map((units) => units.join(""));
+
+  it("agrees with normalizing and searching, on small alphabets (seeded, replays from the printed seed)", () => {
+    fc.assert(
+      fc.property(patterns, text, (ps, t) => {
+        expect(explainInline(ps, t)).toEqual(explainByDefinition(ps, t));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("agrees on any strings and the shipped snippets", () => {
+    const { policy } = activatePolicy(SHIPPED);
+    const shipped = fc.constantFrom(...policy.vendorFiles.flatMap((v) => v.inline));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.string({ unit: "binary" }), shipped), { maxLength: 6 }), (parts) => {
+        const t = parts.join("");
+        expect(explainInline(policy.inline, t)).toEqual(explainByDefinition(policy.inline, t));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("reuses one automaton per pattern list, and a new list gets its own", () => {
+    const a: InlinePattern[] = [{ normalized: "ab", vendor: 0 }];
+    const b: InlinePattern[] = [{ normalized: "bc", vendor: 1 }];
+    expect(explainInline(a, "xabx")).toEqual([{ vendor: 0, snippet: "ab" }]);
+    expect(explainInline(b, "xabx")).toEqual([]);
+    expect(explainInline(b, "xbcx")).toEqual([{ vendor: 1, snippet: "bc" }]);
   });
 });

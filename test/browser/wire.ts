@@ -215,3 +215,8 @@ export function rssKiB(pid: number): number {
   if (!match) throw new Error(`no VmRSS for process ${pid}`);
   return Number(match[1]);
 }
+
+/** The executable name of `pid` (/proc/<pid>/comm). */
+export function processName(pid: number): string {
+  return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+}

@@ -29,7 +29,26 @@ function hostSources(pattern: string, schemes: readonly string[]): string[] {
  * the host (www.googletagmanager.com serves gtag.js and gtm.js; CSP cannot tell their paths apart
  * for what a script loads later). Sorted and deduplicated.
  */
-export function allowedHostPatterns(policy: CompiledPolicy, decision: Decision): string[] {
+export function allowedHostPatterns(policy: CompiledPolicy, decision: Decision): readonly string[] {
+  // A site has a handful of distinct decisions; each one's host list is worked out once.
+  let byRefusal = hostLists.get(policy);
+  if (!byRefusal) {
+    byRefusal = new Map();
+    hostLists.set(policy, byRefusal);
+  }
+  const key = decision.refused.map((r) => (r ? "1" : "0")).join("");
+  let hosts = byRefusal.get(key);
+  if (!hosts) {
+    hosts = Object.freeze(computeAllowedHostPatterns(policy, decision));
+    byRefusal.set(key, hosts);
+  }
+  return hosts;
+}
+
+/** Keyed by the refusal vector, all the list depends on: one entry per combination of allowed purposes. */
+const hostLists = new WeakMap<CompiledPolicy, Map<string, readonly string[]>>();
+
+function computeAllowedHostPatterns(policy: CompiledPolicy, decision: Decision): string[] {
   const allowed = new Set<string>();
   const refused = new Set<string>();
   for (const vendor of policy.vendors) {

@@ -122,6 +122,22 @@ function fetchesFrom(el: Element): boolean {
   return rels.length === 0 || rels.some((r) => !NON_FETCHING_RELS.has(r));
 }
 const HTML_NS = "http://www.w3.org/1999/xhtml";
+/** https://html.spec.whatwg.org/multipage/syntax.html#void-elements */
+const VOID_ELEMENTS = new Set([
+  "area",
+  "base",
+  "br",
+  "col",
+  "embed",
+  "hr",
+  "img",
+  "input",
+  "link",
+  "meta",
+  "source",
+  "track",
+  "wbr",
+]);
 /** Noscript inside noscript inside ... is filtered this deep, and dropped below. */
 const MAX_FRAGMENT_DEPTH = 4;
 
@@ -562,6 +578,8 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
  */
 function keepAncestorEndTag(el: Element): void {
   const name = el.tagName.toLowerCase();
+  // lol-html throws for these (no end tag to wait for); asking anyway costs a thrown exception.
+  if (el.namespaceURI === HTML_NS && VOID_ELEMENTS.has(name)) return;
   try {
     el.onEndTag((end) => {
       if (end.name.toLowerCase() !== name) end.after(`</${end.name}>`, { html: true });

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { consentSourcesSchema, recordsSchema } from "./consent-sources";
+import { linearPatternProblem } from "./linear-pattern";
 
 /** Purpose ids go into the consent cookie, joined by "-", so they are short lowercase words. */
 export const PURPOSE_ID = /^[a-z][a-z0-9]{0,31}$/;
@@ -170,19 +171,15 @@ export const beaconSchema = z
         );
     }
     for (const [name, source] of Object.entries(b.tag?.query ?? {})) {
-      let ok = source.startsWith("^") && source.endsWith("$");
-      try {
-        new RegExp(source);
-      } catch {
-        ok = false;
-      }
-      if (!ok)
+      // Visitors choose the text these run on: only patterns that match in linear time.
+      const problem = linearPatternProblem(source);
+      if (problem)
         addBeaconIssue(
           ctx,
           ["tag", "query", name],
-          "an anchored regular expression (^…$)",
+          "an anchored regular expression (^…$) of single characters and classes, at most one of them repeated a variable number of times, so it matches in linear time",
           source,
-          'write e.g. "^G-[A-Z0-9]{4,20}$"',
+          `${problem}; write e.g. "^G-[A-Z0-9]{4,20}$"`,
         );
     }
     b.tag?.required.forEach((name, i) => {

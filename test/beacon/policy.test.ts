@@ -77,13 +77,19 @@ describe("broken beacon blocks", () => {
       "an unanchored tag pattern",
       (b: any) => (b.tag.query.id = "G-[A-Z0-9]+"),
       "beacon.tag.query.id",
-      'write e.g. "^G-[A-Z0-9]{4,20}$"',
+      'it is not anchored with ^ … $; write e.g. "^G-[A-Z0-9]{4,20}$"',
     ],
     [
       "a tag pattern that does not compile",
       (b: any) => (b.tag.query.id = "^[G-$"),
       "beacon.tag.query.id",
-      'write e.g. "^G-[A-Z0-9]{4,20}$"',
+      'it is not a valid regular expression; write e.g. "^G-[A-Z0-9]{4,20}$"',
+    ],
+    [
+      "a tag pattern that backtracks (nested repetition)",
+      (b: any) => (b.tag.query.id = "^(G-[A-Z0-9]+)+$"),
+      "beacon.tag.query.id",
+      'groups are not allowed; write e.g. "^G-[A-Z0-9]{4,20}$"',
     ],
     [
       "a required parameter not in query",

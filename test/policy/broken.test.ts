@@ -252,6 +252,25 @@ describe("broken policies: what the operator reads", () => {
     `);
   });
 
+  it("a tag query pattern that would backtrack for super-linear time (ReDoS)", () => {
+    const edit = (f: Files) => {
+      f[GA].beacon.tag.query.id = "^(G-[A-Z0-9]+)+$";
+      f[GA].beacon.tag.query.l = "^[a-z]+[a-z0-9]*$";
+    };
+    expectActionable(diagnosticsOf(edit), GA, /^beacon\.tag\.query\.(id|l)$/);
+    expect(render(edit)).toMatchInlineSnapshot(`
+      "policy has 2 errors:
+      - policies/vendors/google-analytics.yaml at beacon.tag.query.id
+          expected: an anchored regular expression (^…$) of single characters and classes, at most one of them repeated a variable number of times, so it matches in linear time
+          received: "^(G-[A-Z0-9]+)+$"
+          fix: groups are not allowed; write e.g. "^G-[A-Z0-9]{4,20}$"
+      - policies/vendors/google-analytics.yaml at beacon.tag.query.l
+          expected: an anchored regular expression (^…$) of single characters and classes, at most one of them repeated a variable number of times, so it matches in linear time
+          received: "^[a-z]+[a-z0-9]*$"
+          fix: more than one part repeats a variable number of times; write e.g. "^G-[A-Z0-9]{4,20}$""
+    `);
+  });
+
   it("duplicate inline snippet, written differently", () => {
     const edit = (f: Files) => {
       f[GTM].inline.push('GTAG( "config", "G-');

@@ -4,9 +4,11 @@
 //   /gz/<page>    the same, gzipped when the request accepts gzip (as most origins do)
 //   /slow         the <head> at once, the rest 2 s later; gzip (flushed after the head) when accepted
 //   /slow-plain   the same, never compressed
+//   /fault/...    the fault phase's misbehaving routes (fault-routes.mjs)
 // Prints {"port": n} on stdout once listening; exits on SIGTERM or when its parent goes away.
 import { createServer } from "node:http";
 import { constants, createGzip, gzipSync } from "node:zlib";
+import { faultRoute } from "./fault-routes.mjs";
 import { allPages, slowPageParts } from "./pages.mjs";
 
 const SLOW_DELAY_MS = 2000;
@@ -47,7 +49,9 @@ function slow(req, res, compress) {
 }
 
 const server = createServer((req, res) => {
-  const path = new URL(req.url ?? "/", "http://origin").pathname;
+  const url = new URL(req.url ?? "/", "http://origin");
+  if (faultRoute(req, res, url)) return;
+  const path = url.pathname;
   if (path === "/slow" || path === "/slow-plain") return slow(req, res, path === "/slow");
   if (path.startsWith("/gz/") && pages[path.slice(3)] && acceptsGzip(req.headers["accept-encoding"])) {
     const body = gzipped[path.slice(3)];

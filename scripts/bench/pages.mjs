@@ -62,6 +62,35 @@ export function realisticPage(bytes) {
   return start + body + end;
 }
 
+/** The demo page's vendor snippets once more, for the end of a long page. */
+const TAIL_VENDORS = [
+  between(INDEX, "<!-- Google Tag Manager -->", "<!-- End Google Tag Manager -->"),
+  between(INDEX, "<!-- Google tag (gtag.js) -->", "gtag('config', 'G-DEMO12345');\n</script>"),
+  between(INDEX, "<!-- Google Tag Manager (noscript) -->", "<!-- End Google Tag Manager (noscript) -->"),
+  VENDOR_SECTION,
+].join("\n");
+
+/**
+ * A page of about `bytes` bytes, streamed: `start` (the demo head and vendor section), content
+ * blocks from `blocks()` (a generator, so the page is never held whole), and `end` (the vendor
+ * snippets again, then the demo page's Intercom snippets and `</html>`), ending in `END_MARK`.
+ */
+export const END_MARK = "<!-- end of the long page -->";
+export function longPageParts(bytes) {
+  const start = `${HEAD}\n${BODY_OPEN}\n<main id="sisalto">\n${VENDOR_SECTION}\n`;
+  const end = `${TAIL_VENDORS}\n</main>${AFTER_MAIN}${END_MARK}\n`;
+  const budget = bytes - Buffer.byteLength(start) - Buffer.byteLength(end);
+  function* blocks() {
+    let sent = 0;
+    for (let n = 0; sent < budget; n++) {
+      const b = block(n);
+      sent += Buffer.byteLength(b);
+      yield b;
+    }
+  }
+  return { start, blocks, end };
+}
+
 const SHELL_START =
   '<!doctype html>\n<html lang="fi"><head><meta charset="utf-8"><title>Hostile</title></head><body>\n';
 const SHELL_END = "\n</body></html>\n";

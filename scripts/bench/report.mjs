@@ -1,4 +1,5 @@
 // docs/BENCHMARKS.md from the results of run.mjs.
+import { faultsSection, faultsTargetRows } from "./faults.mjs";
 
 const f = (n, digits = 1) => (n === null || n === undefined || Number.isNaN(n) ? "–" : n.toFixed(digits));
 const kb = (bytes) => `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KiB`;
@@ -30,6 +31,7 @@ function targets(r) {
     `| Hostile page < 50 ms CPU | ${hostileGate.map((h) => `${h.page} ${f(h.cpuPerRequest, 1)} ms`).join(", ")} | ${yes(hostileGate.every((h) => h.cpuPerRequest < 50))} |`,
     `| RSS flat over ${flat.target.toLocaleString("en")} requests of the 2 MB page | ${flat.requests.toLocaleString("en")} requests: ${f(flat.startMiB, 0)} → ${f(flat.endMiB, 0)} MiB; highest RSS in the second half ${f(flat.growthMiB, 1)} MiB above the first half's | ${flat.requests < flat.target ? `**not shown**: only ${flat.requests.toLocaleString("en")} of ${flat.target.toLocaleString("en")} requests fit the time cap` : yes(flatOk)} |`,
     `| Streaming: first byte far under 2 s (first HTML byte through the gatekeeper) | ${gateStream.map((s) => `origin ${s.origin === "gzip when asked" ? "gzips" : "plain"}, client ${s.acceptEncoding}: ${f(s.firstDecoded, 0)} ms`).join("; ")} | ${yes(gateStream.every((s) => s.firstDecoded < 500))} |`,
+    ...(r.faults ? faultsTargetRows(r.faults) : []),
   ].join("\n");
 }
 
@@ -178,6 +180,7 @@ heap.
 
 RSS by requests done: ${flatSamples}.
 
+${r.faults ? faultsSection(r.faults) : ""}
 ## Hostile pages
 
 100,000 \`<a></b>\` pairs (700 KB) and 40,000 nested \`<div>\` (440 KB), ${r.config.HOSTILE_REPEATS} requests one at a time.

@@ -5,12 +5,18 @@
 //   npm run bench                                   build, measure, write docs/BENCHMARKS.md
 //   npm run bench -- --bundle DIR --out FILE         measure a prebuilt bundle (DIR/index.js)
 //   npm run bench -- --json FILE                     also dump the raw results
+//   npm run bench -- --only faults [--out FILE]      only the fault phase (faults.mjs), to FILE
+//                                                    (default: gk-bench-faults.md in the temp dir)
+//   npm run bench -- --fault-bundle DIR              the fault phase's short-timeout gatekeeper
+//                                                    prebuilt (origin.timeoutMs BENCH_FAULT_TIMEOUT_MS)
 //   BENCH_ROUND_SECONDS=3 BENCH_ROUNDS=2 BENCH_FLAT_SECONDS=180 BENCH_BUDGET_SECONDS=560
+//   and faults.mjs's BENCH_FAULT_* (the fault phase runs before flatness, inside the budget)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { parse as parseYaml } from "yaml";
+import { faultPhase, renderFaultsOnly } from "./faults.mjs";
 import { getOnce, probeStream, runLoad } from "./load.mjs";
 import { hostilePages, realisticSizes } from "./pages.mjs";
 import { cpuMs, loadavg, machine, memory, resetPeak } from "./proc.mjs";
@@ -34,9 +40,18 @@ const option = (name) => {
   const i = args.indexOf(name);
   return i === -1 ? undefined : args[i + 1];
 };
-const outFile = resolve(option("--out") ?? join(ROOT, "docs", "BENCHMARKS.md"));
+const only = option("--only");
+if (only !== undefined && only !== "faults") throw new Error(`--only ${only}: only "faults" can run alone`);
+const fullReport = join(ROOT, "docs", "BENCHMARKS.md");
+const outFile = resolve(option("--out") ?? (only ? join(tmpdir(), "gk-bench-faults.md") : fullReport));
+// A partial run never overwrites the full report.
+if (only && outFile === fullReport) throw new Error(`--only ${only} does not write ${fullReport}: give another --out`);
 const jsonFile = option("--json");
 const bundleOption = option("--bundle");
+const faultBundleOption = option("--fault-bundle");
+
+/** A bundle option: DIR (DIR/index.js) or the .js file itself. */
+const bundleFile = (option) => (option.endsWith(".js") ? resolve(option) : join(resolve(option), "index.js"));
 
 const started = performance.now();
 const elapsed = () => (performance.now() - started) / 1000;
@@ -115,7 +130,7 @@ async function main() {
   tmp = mkdtempSync(join(tmpdir(), "gk-bench-"));
   let scriptPath;
   if (bundleOption) {
-    scriptPath = bundleOption.endsWith(".js") ? resolve(bundleOption) : join(resolve(bundleOption), "index.js");
+    scriptPath = bundleFile(bundleOption);
     results.bundle = scriptPath;
   } else {
     log("building the bundle: wrangler deploy --dry-run");
@@ -128,10 +143,17 @@ async function main() {
   cleanups.push(async () => origin.stop());
   log(`origin ${origin.url}`);
   const ratelimits = { GA_BEACON_LIMITER: { simple: { limit: 100, period: 60 } } };
-  const floor = await serveWorker({ scriptPath: writeFloorWorker(tmp), bindings: { ORIGIN: origin.url } });
-  track(floor);
+  const floor = only
+    ? null
+    : await serveWorker({ scriptPath: writeFloorWorker(tmp), bindings: { ORIGIN: origin.url } });
+  if (floor) track(floor);
   const gate = await serveWorker({ scriptPath, bindings: { ORIGIN: origin.url }, ratelimits });
   track(gate);
+  if (only === "faults") {
+    log(`gatekeeper ${gate.url} (workerd ${gate.pid})`);
+    results.faults = await faults(gate, origin, true);
+    return finish(results);
+  }
   log(`floor ${floor.url} (workerd ${floor.pid}), gatekeeper ${gate.url} (workerd ${gate.pid})`);
 
   const all = allPurposes();
@@ -171,15 +193,43 @@ async function main() {
   results.hostile = await hostile(variants);
   results.streaming = await streaming(variants);
   results.banner = await bannerSize(gate.url);
+  // Before flatness, which takes what is left of the budget.
+  results.faults = await faults(gate, origin, false);
   results.flatness = await flatness(variants.find((v) => v.id === "gk-none"));
+  return finish(results);
+}
 
+/** The fault phase (faults.mjs) through `gate`; its own workers are stopped when it is done. */
+async function faults(gate, origin, fresh) {
+  const mark = cleanups.length;
+  try {
+    return await faultPhase({
+      tmp,
+      log,
+      track,
+      consentCookie,
+      gate,
+      originUrl: origin.url,
+      faultBundle: faultBundleOption && bundleFile(faultBundleOption),
+      fresh,
+    });
+  } finally {
+    // Its two workerd processes are not needed by what follows.
+    while (cleanups.length > mark)
+      await cleanups
+        .pop()()
+        .catch(() => {});
+  }
+}
+
+function finish(results) {
   results.loadEnd = loadavg();
   sampleLoad();
   results.loadSamples = { min: Math.min(...loadSamples), max: Math.max(...loadSamples), count: loadSamples.length };
   results.loadSamples.mean = loadSamples.reduce((a, b) => a + b, 0) / loadSamples.length;
   results.seconds = elapsed();
   if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(outFile, renderReport(results));
+  writeFileSync(outFile, only ? renderFaultsOnly(results) : renderReport(results));
   log(`wrote ${outFile} (load average ${results.loadEnd}); ${results.seconds.toFixed(0)} s`);
 }
 

@@ -29,11 +29,14 @@ export function compatibilityDate() {
   return date;
 }
 
-/** `wrangler deploy --dry-run --outdir <dir>`: the deployable bundle, built offline. */
-export function buildBundle(outdir) {
+/**
+ * `wrangler deploy --dry-run --outdir <dir>`: the deployable bundle, built offline, from the
+ * project or from a copy of it at `root`.
+ */
+export function buildBundle(outdir, root = ROOT) {
   const wrangler = join(dirname(fromRoot.resolve("wrangler/package.json")), "bin", "wrangler.js");
   const result = spawnSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outdir], {
-    cwd: ROOT,
+    cwd: root,
     encoding: "utf8",
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1" },
     timeout: 120_000,

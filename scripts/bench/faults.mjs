@@ -1,0 +1,921 @@
+// The fault phase of `npm run bench` (issue 9, "Under load"): FAULT_REQUESTS requests at
+// FAULT_CONNECTIONS connections through the gatekeeper (the deploy bundle run.mjs serves), mixing
+// consent states, healthy pages and origin faults (the bench origin's /fault/ routes,
+// fault-routes.mjs). Every response is read to its end and checked: its status, and whether its
+// stream ended or was cut, against what the route must give; no marker of a refused vendor
+// anywhere in the body. The gatekeeper's workerd RSS is sampled throughout. Then one page of
+// about 50 MB, generated while it streams, goes through without consent, RSS sampled.
+//
+// The shipped site policy waits 30 s for the origin (origin.timeoutMs), far too long for a load
+// run, so the "no answer" route goes to a second gatekeeper, built the way the deploy build does
+// (wrangler deploy --dry-run) from a copy of the project whose site policy says FAULT_TIMEOUT_MS
+// instead; nothing else differs. "Connection refused" goes to a third, whose ORIGIN is a closed port.
+//
+//   BENCH_FAULT_REQUESTS=10000 BENCH_FAULT_CONNECTIONS=20 BENCH_FAULT_SECONDS=90
+//   BENCH_FAULT_TIMEOUT_MS=1000 BENCH_LONG_BYTES=50000000
+//   BENCH_FAULT_ROUTES=ok-20k,reset-mid   only these routes of the mix (to look at one fault)
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { brotliDecompressSync, constants, gunzipSync } from "node:zlib";
+import { parse as parseYaml } from "yaml";
+import { DRIP_CHUNKS, DRIP_MS, RESET_AFTER } from "./fault-routes.mjs";
+import { cpuMs, memory, resetPeak } from "./proc.mjs";
+import { buildBundle, serveWorker } from "./workers.mjs";
+
+const ROOT = resolve(dirname(new URL(import.meta.url).pathname), "..", "..");
+const env = (name, fallback) => Number(process.env[name] ?? fallback);
+export const FAULT_REQUESTS = env("BENCH_FAULT_REQUESTS", 10_000);
+export const FAULT_CONNECTIONS = env("BENCH_FAULT_CONNECTIONS", 20);
+/** The mix stops issuing requests after this long, whatever is left. */
+export const FAULT_SECONDS = env("BENCH_FAULT_SECONDS", 90);
+export const FAULT_TIMEOUT_MS = env("BENCH_FAULT_TIMEOUT_MS", 1000);
+export const LONG_BYTES = env("BENCH_LONG_BYTES", 50_000_000);
+/**
+ * Mix requests before the measured ones. A fresh isolate's RSS grows for its first ~15,000
+ * requests of any kind (healthy ones alike) before it levels off; in the full run the gatekeeper
+ * has served the throughput runs by then, so the default is 0 there and 10,000 with --only faults.
+ */
+const FAULT_WARMUP = process.env.BENCH_FAULT_WARMUP === undefined ? undefined : env("BENCH_FAULT_WARMUP", 0);
+/** A response that takes longer than this is given up on by the client (and counted). */
+const CLIENT_TIMEOUT_MS = 20_000;
+/** Share of requests that ask for gzip, like browsers (Miniflare's entry worker then compresses). */
+const GZIP_CLIENT_SHARE = 0.25;
+
+/**
+ * The mix, in requests per 10,000. `expect` is what the visitor must get: the status, and a
+ * `complete` page or one that is `cut` short (the reset mid-body: never a complete page).
+ */
+const ok = (status = 200) => ({ status, body: "complete" });
+export const ROUTES = [
+  { id: "ok-20k", path: "/fault/ok/20k", weight: 4000, label: "20 KB page", expect: ok() },
+  { id: "ok-200k", path: "/fault/ok/200k", weight: 500, label: "200 KB page", expect: ok() },
+  { id: "gzip", path: "/fault/gzip/20k", weight: 1000, label: "20 KB page, gzip", expect: ok() },
+  { id: "br", path: "/fault/br/20k", weight: 600, label: "20 KB page, br", expect: ok() },
+  { id: "asset", path: "/fault/asset.js", weight: 800, label: "JavaScript (not rewritten)", expect: ok() },
+  { id: "404", path: "/fault/status/404", weight: 700, label: "HTML 404", expect: ok(404) },
+  { id: "500", path: "/fault/status/500", weight: 400, label: "HTML 500", expect: ok(500) },
+  { id: "503", path: "/fault/status/503", weight: 300, label: "HTML 503", expect: ok(503) },
+  { id: "drip", path: "/fault/drip/20k", weight: 150, label: "slow drip (20 KB over 0.8 s)", expect: ok() },
+  {
+    id: "reset-mid",
+    path: "/fault/reset-mid/20k",
+    weight: 500,
+    label: "reset mid-body",
+    expect: { status: 200, body: "cut" },
+  },
+  { id: "reset-before", path: "/fault/reset-before", weight: 300, label: "reset before the head", expect: ok(502) },
+  { id: "deflate", path: "/fault/enc/deflate", weight: 100, label: "Content-Encoding: deflate", expect: ok(502) },
+  { id: "zstd", path: "/fault/enc/zstd", weight: 100, label: "Content-Encoding: zstd", expect: ok(502) },
+  { id: "x-bogus", path: "/fault/enc/x-bogus", weight: 100, label: "Content-Encoding: x-bogus", expect: ok(502) },
+  { id: "gzip-br", path: "/fault/enc/gzip-br", weight: 100, label: "Content-Encoding: gzip, br", expect: ok(502) },
+  // Through the gatekeeper built with the short origin timeout.
+  { id: "timeout", path: "/fault/hang", weight: 150, label: "no answer", via: "timeout", expect: ok(504) },
+  // Through the gatekeeper whose ORIGIN is a closed port.
+  { id: "refused", path: "/fault/ok/20k", weight: 200, label: "connection refused", via: "refused", expect: ok(502) },
+];
+
+/**
+ * Strings only a vendor's own tags contain, by purpose. Each must be in the origin's page (checked
+ * before the run, so the check cannot pass by looking for the wrong thing) and in no body the
+ * gatekeeper sends a visitor who refused its purpose. The demo page also shows a gtag.js snippet
+ * as escaped text in <pre><code> (G-XXXXXXXXXX): that is text, not a tag, and is not a marker.
+ */
+export const MARKERS = {
+  marketing: ["googletagmanager.com/gtm.js", "googletagmanager.com/ns.html", "'gtm.start'"],
+  analytics: ["googletagmanager.com/gtag/js?id=G-DEMO12345", "gtag('config', 'G-DEMO12345')"],
+  functional: ["widget.intercom.io/widget/demoapp1", "window.intercomSettings", 'href="https://widget.intercom.io"'],
+  social: ["static.elfsight.com/platform/platform.js", "elfsight-app-5d6e2f3a", 'href="https://static.elfsight.com"'],
+};
+/** A link hint to a host both Google Analytics and GTM name: a leak only when both are refused. */
+const SHARED_MARKER = { marker: 'href="https://www.googletagmanager.com"', purposes: ["analytics", "marketing"] };
+
+function purposes() {
+  return parseYaml(readFileSync(join(ROOT, "policies", "purposes.yaml"), "utf8")).purposes;
+}
+
+/** The consent states of the mix, each with the purposes it refuses. */
+export function consentStates(consentCookie) {
+  const all = purposes().map((p) => p.id);
+  const required = purposes()
+    .filter((p) => p.required)
+    .map((p) => p.id);
+  const optional = all.filter((p) => !required.includes(p));
+  const valid = consentCookie(all);
+  const name = valid.slice(0, valid.indexOf("="));
+  const value = valid.slice(name.length + 1);
+  return [
+    { id: "none", label: "no cookie", cookies: [null], refuses: optional, banner: true },
+    { id: "all", label: "all consent", cookies: [valid], refuses: [], banner: false },
+    {
+      id: "analytics",
+      label: "analytics only",
+      cookies: [consentCookie([...required, "analytics"])],
+      refuses: optional.filter((p) => p !== "analytics"),
+      banner: false,
+    },
+    {
+      id: "garbled",
+      label: "garbled cookie",
+      // All consent, mangled three ways (a stray character, cut short, base64 junk): each must
+      // count as no consent at all.
+      cookies: [
+        `${name}=${value.slice(0, -6)}$${value.slice(-5)}`,
+        `${name}=${value.slice(0, value.indexOf("-") + 5)}`,
+        `${name}=${Buffer.from(value).toString("base64")}`,
+      ],
+      refuses: optional,
+      banner: true,
+    },
+    {
+      id: "withdrawn",
+      label: "withdrawn (necessary only)",
+      cookies: [consentCookie(required)],
+      refuses: optional,
+      banner: false,
+    },
+  ];
+}
+
+function leakMarkers(refuses) {
+  const markers = refuses.flatMap((p) => MARKERS[p] ?? []);
+  if (SHARED_MARKER.purposes.every((p) => refuses.includes(p))) markers.push(SHARED_MARKER.marker);
+  return markers;
+}
+
+/** The site policy with another origin timeout, checked by parsing it back. */
+function withTimeout(text, timeoutMs) {
+  const changed = text.replace(/^(origin:\r?\n[ \t]+timeoutMs:[ \t]*)\d+/m, `$1${timeoutMs}`);
+  if (parseYaml(changed)?.origin?.timeoutMs !== timeoutMs)
+    throw new Error("policies/sites/default.yaml: could not set origin.timeoutMs (no `origin:\\n  timeoutMs: n`)");
+  return changed;
+}
+
+/** The deploy bundle, built from a copy of the project whose site policy has a short timeout. */
+export function buildFaultBundle(tmp, timeoutMs = FAULT_TIMEOUT_MS) {
+  const copy = join(tmp, "fault-project");
+  mkdirSync(join(copy, "scripts"), { recursive: true });
+  for (const entry of [
+    "src",
+    "policies",
+    "scripts/policy-bundle.mjs",
+    "scripts/lib",
+    "wrangler.toml",
+    "package.json",
+    "tsconfig.json",
+  ])
+    cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+  symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"), "dir");
+  const site = join(copy, "policies", "sites", "default.yaml");
+  writeFileSync(site, withTimeout(readFileSync(site, "utf8"), timeoutMs));
+  return buildBundle(join(tmp, "fault-bundle"), copy);
+}
+
+/** A port nothing listens on (bound once, then closed). */
+function closedPort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** mulberry32: the same mix on every run. */
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Only these routes (comma-separated ids), to look at one fault alone. */
+const ONLY_ROUTES = process.env.BENCH_FAULT_ROUTES?.split(",");
+
+/** `total` requests: each route its weight's share, shuffled, each with a consent state. */
+function schedule(total, states, seed = 9) {
+  const rnd = random(seed);
+  const routes = ROUTES.filter((r) => !ONLY_ROUTES || ONLY_ROUTES.includes(r.id));
+  const weightSum = routes.reduce((a, r) => a + r.weight, 0);
+  const list = [];
+  for (const route of routes) {
+    const n = Math.round((route.weight / weightSum) * total);
+    for (let i = 0; i < n; i++) list.push({ route });
+  }
+  while (list.length > total) list.pop();
+  while (list.length < total) list.push({ route: routes[0] });
+  for (let i = list.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [list[i], list[j]] = [list[j], list[i]];
+  }
+  // Consent states round-robin over the shuffled list: each route meets every state alike.
+  return list.map((item, i) => {
+    const state = states[i % states.length];
+    const cookie = state.cookies[Math.floor(i / states.length) % state.cookies.length];
+    return { ...item, state, cookie, gzip: rnd() < GZIP_CLIENT_SHARE };
+  });
+}
+
+/**
+ * One GET on a keep-alive agent, read to the end or to where the stream broke. `aborted`: the
+ * response started but its body did not end cleanly. `tag` marks the connection with what it
+ * carried last.
+ */
+function fireOnce(agent, url, headers, tag) {
+  return new Promise((resolve) => {
+    const start = performance.now();
+    const chunks = [];
+    let settled = false;
+    let socket;
+    const done = (result) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ ...result, ms: performance.now() - start, body: Buffer.concat(chunks) });
+    };
+    const req = request(url, { agent, headers }, (res) => {
+      res.on("data", (c) => chunks.push(c));
+      res.on("error", () => {});
+      res.on("close", () => {
+        if (socket) socket.lastTag = tag;
+        done({
+          status: res.statusCode,
+          encoding: res.headers["content-encoding"] ?? "identity",
+          aborted: !res.complete,
+        });
+      });
+    });
+    req.on("socket", (s) => {
+      socket = s;
+    });
+    const timer = setTimeout(() => {
+      req.destroy(new Error("client timeout"));
+      done({ status: 0, error: "client timeout", aborted: true });
+    }, CLIENT_TIMEOUT_MS);
+    req.on("error", (error) =>
+      done({
+        status: 0,
+        error: error.code ?? error.message,
+        aborted: true,
+        reused: req.reusedSocket,
+        previous: socket?.lastTag,
+      }),
+    );
+    req.end();
+  });
+}
+
+/**
+ * fireOnce, and again (up to 3 times) when a reused keep-alive connection turned out to be closed before
+ * anything came back, as browsers (and Node's documentation) do: the server may close an idle
+ * connection just as the client sends on it. `retriedAfter`: what that connection carried last.
+ */
+async function fire(agent, url, headers, tag) {
+  let retriedAfter;
+  for (let attempt = 0; ; attempt++) {
+    const res = await fireOnce(agent, url, headers, tag);
+    // `previous`: the connection had carried a response before, whatever reusedSocket says.
+    const reused = res.reused || res.previous !== undefined;
+    if (res.status !== 0 || !reused || res.body.length || attempt === 3) return { ...res, retriedAfter };
+    retriedAfter = res.previous ?? "?";
+  }
+}
+
+/** The body as the visitor's browser would read it: gunzipped, as far as it got. */
+function decode(body, encoding) {
+  try {
+    if (encoding === "gzip") return gunzipSync(body, { finishFlush: constants.Z_SYNC_FLUSH });
+    if (encoding === "br") return brotliDecompressSync(body, { finishFlush: constants.BROTLI_OPERATION_FLUSH });
+    return body;
+  } catch {
+    return null;
+  }
+}
+
+/** What went wrong with one response, if anything, and which refused vendors' markers it carries. */
+function judge(item, res) {
+  const { route, state } = item;
+  const problems = [];
+  const decoded = res.body.length ? decode(res.body, res.encoding) : res.body;
+  const text = decoded === null ? res.body.toString("latin1") : decoded.toString("latin1");
+  const leaks = leakMarkers(state.refuses).filter((m) => text.includes(m));
+  if (res.status === 0) problems.push(`no response (${res.error})`);
+  else if (res.status !== route.expect.status) problems.push(`status ${res.status}`);
+  if (res.status !== 0) {
+    if (route.expect.body === "complete" && res.aborted) problems.push("stream cut off");
+    if (decoded === null && !res.aborted) problems.push(`${res.encoding} body does not decode`);
+  }
+  // A page cut at the origin must never look complete: the stream aborts, or (workerd ends the
+  // chunked stream of an errored body cleanly, see faultsSection) the page stops short.
+  const cut = route.expect.body === "cut";
+  if (cut && text.includes("</html>")) problems.push(res.aborted ? "cut off but ends in </html>" : "a complete page");
+  const html = res.status >= 200 && res.status < 600 && route.id !== "asset" && route.expect.status < 502;
+  if (html && !cut && !res.aborted && res.status === route.expect.status) {
+    if (!text.includes("</html>")) problems.push("no </html>");
+    // Consent: the banner shows exactly when there is no valid choice (a garbled cookie is none).
+    const banner = text.includes('id="gk-banner"');
+    if (banner !== state.banner) problems.push(banner ? "banner despite consent" : "no banner without consent");
+  }
+  // Cut short, but with a stream that ended as if complete.
+  const truncated = cut && !res.aborted && res.status === 200 && !text.includes("</html>");
+  return { problems, leaks, bytes: text.length, truncated };
+}
+
+function emptyStats() {
+  return {
+    requests: 0,
+    statuses: {},
+    aborted: 0,
+    truncated: 0,
+    retried: 0,
+    leaks: 0,
+    unexpected: 0,
+    problems: {},
+    ms: [],
+    bytes: 0,
+  };
+}
+
+function count(stats, res, verdict) {
+  stats.requests++;
+  const key = res.status === 0 ? `none (${res.error})` : String(res.status);
+  stats.statuses[key] = (stats.statuses[key] ?? 0) + 1;
+  if (res.aborted && res.status !== 0) stats.aborted++;
+  if (verdict.truncated) stats.truncated++;
+  if (res.retriedAfter) stats.retried++;
+  if (verdict.leaks.length) stats.leaks++;
+  if (verdict.problems.length) stats.unexpected++;
+  for (const p of verdict.problems) stats.problems[p] = (stats.problems[p] ?? 0) + 1;
+  stats.ms.push(res.ms);
+  stats.bytes += verdict.bytes;
+}
+
+const pct = (sorted, p) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] : NaN;
+
+/** The mix itself: `items` at `connections` at a time, RSS of `pid` sampled every 250 ms. */
+async function runMix({ items, connections, urls, pid, seconds, log }) {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const byRoute = Object.fromEntries(ROUTES.map((r) => [r.id, emptyStats()]));
+  const byState = {};
+  const examples = [];
+  const leakExamples = [];
+  const retriesAfter = {};
+  let next = 0;
+  let done = 0;
+  let stopped = false;
+  const t0 = performance.now();
+  const at = () => (performance.now() - t0) / 1000;
+  resetPeak(pid);
+  const cpu0 = cpuMs(pid);
+  const samples = [{ done: 0, seconds: 0, rssMiB: memory(pid).rssMiB }];
+  const sampler = setInterval(() => samples.push({ done, seconds: at(), rssMiB: memory(pid).rssMiB }), 250);
+  const stopTimer = setTimeout(() => {
+    stopped = true;
+  }, seconds * 1000);
+  let lastLog = 0;
+  const worker = async () => {
+    while (!stopped && next < items.length) {
+      const item = items[next++];
+      const headers = {};
+      if (item.cookie) headers.cookie = item.cookie;
+      headers["accept-encoding"] = item.gzip ? "gzip" : "identity";
+      const url = urls[item.route.via ?? "gate"] + item.route.path;
+      const res = await fire(agent, url, headers, item.route.id);
+      if (res.retriedAfter) retriesAfter[res.retriedAfter] = (retriesAfter[res.retriedAfter] ?? 0) + 1;
+      const verdict = judge(item, res);
+      count(byRoute[item.route.id], res, verdict);
+      byState[item.state.id] ??= { requests: 0, leaks: 0, unexpected: 0 };
+      byState[item.state.id].requests++;
+      if (verdict.leaks.length) byState[item.state.id].leaks++;
+      if (verdict.problems.length) byState[item.state.id].unexpected++;
+      if (verdict.problems.length && examples.length < 10)
+        examples.push(
+          `${item.route.id} ${item.state.id}${item.gzip ? " gzip" : ""}: ${verdict.problems.join(", ")}` +
+            (res.status === 0 ? ` (${res.reused ? "reused" : "new"} connection, last carried ${res.previous})` : ""),
+        );
+      if (verdict.leaks.length && leakExamples.length < 10)
+        leakExamples.push(`${item.route.id} ${item.state.id}: ${verdict.leaks.join(", ")}`);
+      done++;
+      if (at() - lastLog >= 10) {
+        lastLog = at();
+        log(
+          `faults: ${done} of ${items.length} (${(done / at()).toFixed(0)}/s), RSS ${memory(pid).rssMiB.toFixed(0)} MiB`,
+        );
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, worker));
+  clearInterval(sampler);
+  clearTimeout(stopTimer);
+  agent.destroy();
+  const seconds_ = at();
+  const end = memory(pid);
+  samples.push({ done, seconds: seconds_, rssMiB: end.rssMiB });
+  const firstHalf = samples.filter((s) => s.done <= done / 2);
+  const secondHalf = samples.filter((s) => s.done > done / 2);
+  const high = (list) => Math.max(...list.map((s) => s.rssMiB));
+  const routes = ROUTES.map((r) => {
+    const s = byRoute[r.id];
+    const ms = s.ms.sort((a, b) => a - b);
+    return {
+      id: r.id,
+      label: r.label,
+      path: r.path,
+      via: r.via ?? "gate",
+      expect: r.expect,
+      requests: s.requests,
+      statuses: s.statuses,
+      aborted: s.aborted,
+      truncated: s.truncated,
+      retried: s.retried,
+      leaks: s.leaks,
+      unexpected: s.unexpected,
+      problems: s.problems,
+      p50: pct(ms, 50),
+      p99: pct(ms, 99),
+      bytesPerResponse: s.requests ? s.bytes / s.requests : 0,
+    };
+  });
+  const fivexx = (r, intended) =>
+    Object.entries(r.statuses)
+      .filter(([k]) => /^5\d\d$/.test(k) && (Number(k) === r.expect.status) === intended)
+      .reduce((a, [, n]) => a + n, 0);
+  return {
+    target: items.length,
+    requests: done,
+    seconds: seconds_,
+    rps: done / seconds_,
+    cpuPerRequest: (cpuMs(pid) - cpu0) / done,
+    routes,
+    states: byState,
+    leaks: routes.reduce((a, r) => a + r.leaks, 0),
+    unexpected: routes.reduce((a, r) => a + r.unexpected, 0),
+    intended5xx: routes.reduce((a, r) => a + fivexx(r, true), 0),
+    unintended5xx: routes.reduce((a, r) => a + fivexx(r, false), 0),
+    originErrors5xx: routes
+      .filter((r) => r.expect.status === 500 || r.expect.status === 503)
+      .reduce((a, r) => a + fivexx(r, true), 0),
+    aborted: routes.reduce((a, r) => a + r.aborted, 0),
+    cutAborted: routes.filter((r) => r.expect.body === "cut").reduce((a, r) => a + r.aborted, 0),
+    cutTruncated: routes.filter((r) => r.expect.body === "cut").reduce((a, r) => a + r.truncated, 0),
+    retried: routes.reduce((a, r) => a + r.retried, 0),
+    retriesAfter,
+    examples,
+    leakExamples,
+    memory: {
+      startMiB: samples[0].rssMiB,
+      endMiB: end.rssMiB,
+      peakMiB: end.peakMiB,
+      minMiB: Math.min(...samples.map((s) => s.rssMiB)),
+      maxMiB: Math.max(...samples.map((s) => s.rssMiB)),
+      firstHalfMaxMiB: high(firstHalf),
+      secondHalfMaxMiB: high(secondHalf),
+      growthMiB: high(secondHalf) - high(firstHalf),
+      samples: samples.filter(
+        (_, i) => i % Math.max(1, Math.floor(samples.length / 12)) === 0 || i === samples.length - 1,
+      ),
+    },
+  };
+}
+
+/** Occurrences of each marker in a stream read chunk by chunk (matches across chunks count). */
+function markerScanner(markers) {
+  const longest = Math.max(...markers.map((m) => m.length));
+  const found = Object.fromEntries(markers.map((m) => [m, { count: 0, first: -1, last: -1 }]));
+  let carry = "";
+  let offset = 0;
+  return {
+    push(chunk) {
+      const text = carry + chunk.toString("latin1");
+      const base = offset - carry.length;
+      for (const m of markers) {
+        for (let i = text.indexOf(m); i !== -1; i = text.indexOf(m, i + 1)) {
+          if (i + m.length <= carry.length) continue;
+          const f = found[m];
+          f.count++;
+          if (f.first === -1) f.first = base + i;
+          f.last = base + i;
+        }
+      }
+      offset += chunk.length;
+      carry = text.slice(-(longest - 1));
+    },
+    found,
+  };
+}
+
+/** One long GET, streamed and scanned, never held whole; RSS of `pid` sampled every 50 ms. */
+function streamLong(url, headers, markers, pid) {
+  return new Promise((resolve, reject) => {
+    const scan = markerScanner(markers);
+    const rss = [];
+    const sampler = pid ? setInterval(() => rss.push(memory(pid).rssMiB), 50) : null;
+    const start = performance.now();
+    let bytes = 0;
+    let tail = "";
+    const req = request(url, { headers, agent: false }, (res) => {
+      res.on("data", (c) => {
+        bytes += c.length;
+        scan.push(c);
+        tail = (tail + c.toString("latin1")).slice(-200);
+      });
+      res.on("error", () => {});
+      res.on("close", () => {
+        if (sampler) clearInterval(sampler);
+        resolve({
+          status: res.statusCode,
+          complete: res.complete,
+          bytes,
+          ms: performance.now() - start,
+          found: scan.found,
+          tail,
+          rss,
+        });
+      });
+    });
+    req.on("error", (error) => {
+      if (sampler) clearInterval(sampler);
+      reject(error);
+    });
+    req.end();
+  });
+}
+
+/** The long page direct from the origin, then through the gatekeeper without consent. */
+async function longPage({ originUrl, gateUrl, pid, log }) {
+  const markers = leakMarkers(Object.keys(MARKERS));
+  const url = `/fault/long?bytes=${LONG_BYTES}`;
+  const direct = await streamLong(originUrl + url, {}, markers, null);
+  const missing = markers.filter((m) => direct.found[m].count === 0);
+  if (direct.status !== 200 || !direct.complete || missing.length)
+    throw new Error(`long page from the origin: ${direct.status}, complete ${direct.complete}, lacks ${missing}`);
+  // Vendor tags near the start and near the end: the last occurrence is in the last 64 KB.
+  const nearEnd = markers.filter((m) => direct.found[m].last > direct.bytes - 64 * 1024);
+  await new Promise((r) => setTimeout(r, 1000));
+  const before = memory(pid).rssMiB;
+  resetPeak(pid);
+  const cpu0 = cpuMs(pid);
+  const gate = await streamLong(gateUrl + url, { "accept-encoding": "identity" }, markers, pid);
+  const cpu = cpuMs(pid) - cpu0;
+  const after = memory(pid);
+  const leaked = markers.filter((m) => gate.found[m].count > 0);
+  const out = {
+    bytesDirect: direct.bytes,
+    directMs: direct.ms,
+    markers: markers.length,
+    markersNearEnd: nearEnd.length,
+    markerCountDirect: markers.reduce((a, m) => a + direct.found[m].count, 0),
+    status: gate.status,
+    complete: gate.complete,
+    endsWithMark: gate.tail.includes("<!-- end of the long page -->"),
+    bytesGate: gate.bytes,
+    ms: gate.ms,
+    cpuMs: cpu,
+    leaks: leaked,
+    rssBeforeMiB: before,
+    rssMaxMiB: Math.max(before, ...gate.rss),
+    rssAfterMiB: after.rssMiB,
+    peakMiB: after.peakMiB,
+    rssSamples: gate.rss.length,
+  };
+  log(
+    `long page: ${out.bytesGate} of ${out.bytesDirect} bytes in ${out.ms.toFixed(0)} ms (${cpu.toFixed(0)} ms CPU), ` +
+      `leaks ${leaked.length}, RSS ${before.toFixed(0)} -> max ${out.rssMaxMiB.toFixed(0)} MiB (VmHWM ${out.peakMiB.toFixed(0)})`,
+  );
+  return out;
+}
+
+/** Before the mix: the markers are in the origin's pages, and each consent state does what it says. */
+async function sanity({ originUrl, urls, states }) {
+  const agent = new Agent({ keepAlive: false });
+  const notes = [];
+  for (const path of ["/fault/ok/20k", "/fault/status/404"]) {
+    const direct = await fire(agent, originUrl + path, {});
+    const text = direct.body.toString("latin1");
+    const absent = leakMarkers(Object.keys(MARKERS)).filter((m) => !text.includes(m));
+    if (absent.length) throw new Error(`origin ${path} lacks the markers ${absent.join(", ")}`);
+  }
+  notes.push("every marker is in the origin's pages");
+  for (const state of states) {
+    for (const cookie of state.cookies) {
+      const res = await fire(agent, `${urls.gate}/fault/ok/20k`, cookie ? { cookie } : {});
+      const verdict = judge({ route: ROUTES[0], state }, res);
+      if (verdict.problems.length || verdict.leaks.length)
+        throw new Error(`${state.id} /fault/ok/20k (${cookie}): ${[...verdict.problems, ...verdict.leaks].join(", ")}`);
+      if (state.id === "all" && !res.body.toString("latin1").includes("googletagmanager.com/gtm.js"))
+        throw new Error("all consent lost GTM: the consent cookie is not read");
+    }
+  }
+  notes.push("no consent state leaks on the healthy page", "all consent keeps GTM");
+  notes.push("the banner shows for no cookie and the garbled ones only");
+  const hang = await fire(agent, `${urls.timeout}/fault/hang`, {});
+  if (hang.status !== 504 || hang.ms > FAULT_TIMEOUT_MS * 3)
+    throw new Error(`the short-timeout gatekeeper: ${hang.status} after ${hang.ms.toFixed(0)} ms`);
+  notes.push(`the short-timeout gatekeeper answers 504 after ${hang.ms.toFixed(0)} ms`);
+  agent.destroy();
+  return notes;
+}
+
+/**
+ * The whole phase, through `gate` ({ url, pid }: the deploy bundle served by run.mjs, its ORIGIN
+ * the bench origin at `originUrl`, whose /fault/ routes misbehave) and two gatekeepers of its own:
+ * one built with the short origin timeout, one whose ORIGIN is a closed port.
+ * `consentCookie(purposes)` makes a valid gatekeeper cookie; `track(worker)` registers a served
+ * worker for clean-up; `fresh`: the gatekeeper has served nothing yet (--only faults).
+ */
+export async function faultPhase({ tmp, log, track, consentCookie, gate, originUrl, faultBundle, fresh }) {
+  const started = performance.now();
+  let scriptPath = faultBundle;
+  if (!scriptPath) {
+    log(`faults: building a bundle with origin.timeoutMs ${FAULT_TIMEOUT_MS} (wrangler deploy --dry-run of a copy)`);
+    scriptPath = buildFaultBundle(tmp);
+  }
+  const ratelimits = { GA_BEACON_LIMITER: { simple: { limit: 100, period: 60 } } };
+  const timeoutGate = await serveWorker({ scriptPath, bindings: { ORIGIN: originUrl }, ratelimits });
+  track(timeoutGate);
+  const refusedGate = await serveWorker({
+    scriptPath,
+    bindings: { ORIGIN: `http://127.0.0.1:${await closedPort()}` },
+    ratelimits,
+  });
+  track(refusedGate);
+  const urls = { gate: gate.url, timeout: timeoutGate.url, refused: refusedGate.url };
+  log(
+    `faults: gatekeeper ${gate.url} (workerd ${gate.pid}), short timeout ${urls.timeout}, closed port ${urls.refused}`,
+  );
+  const states = consentStates(consentCookie);
+  const notes = await sanity({ originUrl, urls, states });
+  log(`faults: sanity checks passed: ${notes.join("; ")}`);
+
+  const warmupRequests = FAULT_WARMUP ?? (fresh ? 10_000 : 0);
+  let warmup = null;
+  if (warmupRequests) {
+    log(`faults: warm-up, ${warmupRequests} requests of the mix`);
+    const w = await runMix({
+      items: schedule(warmupRequests, states, 1),
+      connections: FAULT_CONNECTIONS,
+      urls,
+      pid: gate.pid,
+      seconds: 600,
+      log,
+    });
+    warmup = {
+      requests: w.requests,
+      seconds: w.seconds,
+      leaks: w.leaks,
+      unexpected: w.unexpected,
+      startMiB: w.memory.startMiB,
+      endMiB: w.memory.endMiB,
+    };
+    log(
+      `faults: warm-up done: leaks ${w.leaks}, unexpected ${w.unexpected}, RSS ${f0(w.memory.startMiB)} -> ${f0(w.memory.endMiB)} MiB`,
+    );
+  }
+
+  const mix = await runMix({
+    items: schedule(FAULT_REQUESTS, states),
+    connections: FAULT_CONNECTIONS,
+    urls,
+    pid: gate.pid,
+    seconds: FAULT_SECONDS,
+    log,
+  });
+  log(
+    `faults: ${mix.requests} requests in ${mix.seconds.toFixed(0)} s, unexpected ${mix.unexpected}, leaks ${mix.leaks}, ` +
+      `5xx intended ${mix.intended5xx} unintended ${mix.unintended5xx}, cut ${mix.cutAborted} aborted + ${mix.cutTruncated} truncated, ` +
+      `retried ${mix.retried}, RSS ${f0(mix.memory.startMiB)} -> ${f0(mix.memory.endMiB)} MiB`,
+  );
+  for (const e of mix.examples) log(`faults: unexpected: ${e}`);
+  for (const e of mix.leakExamples) log(`faults: LEAK: ${e}`);
+  const long = await longPage({ originUrl, gateUrl: gate.url, pid: gate.pid, log });
+  return {
+    config: {
+      requests: FAULT_REQUESTS,
+      connections: FAULT_CONNECTIONS,
+      capSeconds: FAULT_SECONDS,
+      timeoutMs: FAULT_TIMEOUT_MS,
+      gzipClientShare: GZIP_CLIENT_SHARE,
+      longBytes: LONG_BYTES,
+      drip: { chunks: DRIP_CHUNKS, ms: DRIP_MS },
+      resetAfter: RESET_AFTER,
+      onlyRoutes: ONLY_ROUTES ?? null,
+      faultBundle: faultBundle ?? "wrangler deploy --dry-run of a copy of the project, origin.timeoutMs changed",
+    },
+    states: states.map(({ id, label, cookies, refuses }) => ({ id, label, cookies, refuses })),
+    markers: { ...MARKERS, shared: SHARED_MARKER },
+    notes,
+    warmup,
+    mix,
+    long,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+const f0 = (n) => n.toFixed(0);
+
+// ─── Report ─────────────────────────────────────────────────────────────────────────────────────
+
+const fx = (n, digits = 1) => (n === null || n === undefined || Number.isNaN(n) ? "–" : n.toFixed(digits));
+const int = (n) => n.toLocaleString("en");
+const mb = (bytes) => bytes / 1e6;
+/** The flatness rule of the memory section: the second half's high within 8 MiB or 5 % of the first's. */
+const isFlat = (growthMiB, baseMiB) => growthMiB <= Math.max(8, baseMiB * 0.05);
+
+function problemText(r) {
+  if (!r.unexpected) return "";
+  return ` (${Object.entries(r.problems)
+    .map(([p, n]) => `${p} ×${n}`)
+    .join("; ")})`;
+}
+
+function statusText(statuses) {
+  return Object.entries(statuses)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, n]) => `${k} ×${int(n)}`)
+    .join(", ");
+}
+
+function verdicts(f) {
+  const m = f.mix;
+  const warmLeaks = f.warmup?.leaks ?? 0;
+  const flat = isFlat(m.memory.growthMiB, m.memory.firstHalfMaxMiB);
+  const all = m.requests >= m.target;
+  const clean = m.leaks === 0 && warmLeaks === 0 && m.unintended5xx === 0 && m.unexpected === 0;
+  const l = f.long;
+  const longGrowth = l.rssMaxMiB - l.rssBeforeMiB;
+  const longOk = l.status === 200 && l.complete && l.endsWithMark && l.leaks.length === 0;
+  return {
+    flat,
+    all,
+    clean,
+    load: all && clean && flat,
+    longGrowth,
+    longOk,
+    longFlat: isFlat(longGrowth, l.rssBeforeMiB),
+  };
+}
+
+/** The Targets rows of issue 9's load run and 50 MB body. */
+export function faultsTargetRows(f) {
+  const m = f.mix;
+  const v = verdicts(f);
+  const gate5xx = m.intended5xx - m.originErrors5xx;
+  const misses = [
+    m.leaks || f.warmup?.leaks ? "leaks" : "",
+    m.unintended5xx ? "unintended 5xx" : "",
+    m.unexpected ? "unexpected outcomes" : "",
+    v.flat ? "" : "RSS not flat",
+  ].filter(Boolean);
+  const loadVerdict = !v.all
+    ? `**not shown**: only ${int(m.requests)} of ${int(m.target)} requests fit the time cap`
+    : misses.length
+      ? `**missed**: ${misses.join(", ")}`
+      : "**met**";
+  const l = f.long;
+  return [
+    `| Under load: ${int(m.target)} requests at ${f.config.connections} connections, consent states and faults mixed: no 5xx but the intended 502/504, no leaks, memory flat | ${int(m.requests)} requests: ${int(m.leaks)} leaks, ${int(m.unintended5xx)} unintended 5xx (${int(gate5xx)} intended 502/504, ${int(m.originErrors5xx)} origin 500/503 passed on), ${int(m.unexpected)} other unexpected; RSS ${fx(m.memory.startMiB, 0)} → ${fx(m.memory.endMiB, 0)} MiB, second half's high ${fx(m.memory.growthMiB, 1)} MiB above the first's | ${loadVerdict} |`,
+    `| A ${fx(mb(l.bytesDirect), 0)} MB body streams through without consent, tags removed, memory flat | ${int(l.bytesGate)} bytes out, ${l.complete && l.endsWithMark ? "complete" : "**incomplete**"}, ${l.leaks.length} leaks, RSS ${fx(l.rssBeforeMiB, 0)} → at most ${fx(l.rssMaxMiB, 0)} MiB (+${fx(v.longGrowth, 1)}) | ${v.longOk && v.longFlat ? "**met**" : "**missed**"} |`,
+  ];
+}
+
+const ORIGIN_DOES = {
+  "ok-20k": "20 KB page, Content-Length",
+  "ok-200k": "200 KB page, Content-Length",
+  gzip: "20 KB page, gzip",
+  br: "20 KB page, br",
+  asset: "text/javascript",
+  404: "small HTML page, status 404",
+  500: "small HTML page, status 500",
+  503: "small HTML page, status 503",
+  drip: "20 KB page in 40 pieces, 20 ms apart",
+  "reset-mid": "head and 8 KB of the page, then a TCP reset",
+  "reset-before": "TCP reset before any response",
+  deflate: "HTML, Content-Encoding: deflate",
+  zstd: "HTML, Content-Encoding: zstd",
+  "x-bogus": "raw HTML, Content-Encoding: x-bogus",
+  "gzip-br": "HTML, Content-Encoding: gzip, br",
+  timeout: "never answers",
+  refused: "nothing listens (closed port)",
+};
+
+/** The "Under load with faults" section of docs/BENCHMARKS.md. */
+export function faultsSection(f, heading = "##") {
+  const m = f.mix;
+  const v = verdicts(f);
+  const c = f.config;
+  const l = f.long;
+  const expectText = (r) => (r.expect.body === "cut" ? `${r.expect.status}, cut short` : String(r.expect.status));
+  const routeRows = m.routes
+    .filter((r) => r.requests)
+    .map(
+      (r) =>
+        `| ${r.label}${r.via === "gate" ? "" : ` (${r.via === "timeout" ? "short-timeout gatekeeper" : "closed-port gatekeeper"})`} | ${ORIGIN_DOES[r.id] ?? ""} | ${int(r.requests)} | ${expectText(r)} | ${statusText(r.statuses)} | ${r.expect.body === "cut" ? `${int(r.aborted)} aborted, ${int(r.truncated)} ended early` : int(r.aborted)} | ${int(r.unexpected)}${problemText(r)} | ${int(r.leaks)} | ${fx(r.p50, 1)} | ${fx(r.p99, 1)} |`,
+    )
+    .join("\n");
+  const stateText = f.states
+    .map((s) => {
+      const st = m.states[s.id] ?? { requests: 0, leaks: 0 };
+      return `${s.label} ${int(st.leaks)} of ${int(st.requests)}`;
+    })
+    .join(", ");
+  const gate5xx = m.routes
+    .filter((r) => r.expect.status === 502 || r.expect.status === 504)
+    .reduce((a, r) => a + (r.statuses[String(r.expect.status)] ?? 0), 0);
+  const samples = m.memory.samples.map((x) => `${int(x.done)}: ${fx(x.rssMiB, 0)}`).join(" · ");
+  const retries = Object.entries(m.retriesAfter)
+    .map(([route, n]) => `${int(n)} after ${route}`)
+    .join(", ");
+  const cutRoute = m.routes.find((r) => r.id === "reset-mid");
+  const markerCount = leakMarkers(Object.keys(MARKERS)).length;
+  return `${heading} Under load with faults
+
+${int(m.requests)} requests${m.requests < m.target ? ` (of ${int(m.target)}: the run stops issuing requests at ${c.capSeconds} s, BENCH_FAULT_SECONDS)` : ""} at ${c.connections} connections in ${fx(m.seconds, 0)} s (${fx(m.rps, 0)} req/s), a fixed shuffle of healthy pages and origin faults, each
+request with one of ${f.states.length} consent states in turn: ${f.states.map((s) => s.label).join(", ")}. A quarter of the
+requests ask for gzip, as browsers do. Every response is read to its end (or to where its stream
+breaks) and checked: its status and how its stream ended against what the route must give, and
+its body (gunzipped) for any marker of a vendor whose purpose that state refuses, ${markerCount} markers in all
+(\`googletagmanager.com/gtm.js\`, \`ns.html\`, \`'gtm.start'\`, gtag.js with its \`G-\` id and config,
+Intercom's widget URL, \`window.intercomSettings\` and dns-prefetch, Elfsight's platform.js, widget
+class and preconnect; the preconnect to www.googletagmanager.com only when both Google vendors are
+refused). Each marker is first checked to be in the origin's own pages.
+${f.warmup ? `\nBefore them, ${int(f.warmup.requests)} requests of the same mix warmed a fresh gatekeeper up (${int(f.warmup.leaks)} leaks, ${int(f.warmup.unexpected)} unexpected; RSS ${fx(f.warmup.startMiB, 0)} → ${fx(f.warmup.endMiB, 0)} MiB).\n` : ""}
+The gatekeeper is the deploy bundle above (its origin the bench origin, whose \`/fault/\` routes
+misbehave: scripts/bench/fault-routes.mjs). The site policy waits 30 s for an origin, so the "no answer" route
+goes to a second gatekeeper built the same way (\`wrangler deploy --dry-run\`) from a copy of the
+project whose site policy says \`origin.timeoutMs: ${c.timeoutMs}\`, and "connection refused" to a third whose
+\`ORIGIN\` is a closed port.
+
+| | |
+|---|---|
+| Leaks (responses with a refused vendor's marker) | **${int(m.leaks)}**; by consent state: ${stateText} |
+| Unexpected outcomes (status, stream, banner or \`</html>\` not as the route requires) | **${int(m.unexpected)}**${m.examples.length ? `: ${m.examples.slice(0, 5).join("; ")}` : ""} |
+| 5xx | ${int(m.intended5xx + m.unintended5xx)}: **${int(m.unintended5xx)} unintended**; ${int(gate5xx)} intended 502/504 from the gatekeeper, ${int(m.originErrors5xx)} the origin's own 500/503 passed on with their status |
+| Pages cut at the origin (reset mid-body) | ${int(m.cutAborted + m.cutTruncated)}: ${int(m.cutAborted)} aborted streams, ${int(m.cutTruncated)} streams that ended early without \`</html>\`; none complete |
+| Retried | ${int(m.retried)} requests whose reused keep-alive connection was already closed${retries ? ` (${retries})` : ""} |
+| Gatekeeper CPU | ${fx(m.cpuPerRequest, 2)} ms per request (the short-timeout and closed-port gatekeepers not counted) |
+| RSS | ${fx(m.memory.startMiB, 0)} MiB at the start, ${fx(m.memory.endMiB, 0)} MiB at the end, ${fx(m.memory.minMiB, 0)}–${fx(m.memory.maxMiB, 0)} throughout, peak (VmHWM) ${fx(m.memory.peakMiB, 0)}; highest in the second half ${fx(m.memory.secondHalfMaxMiB, 0)} against ${fx(m.memory.firstHalfMaxMiB, 0)} in the first: **${v.flat ? "flat" : "not flat"}** |
+
+RSS by requests done: ${samples}.
+
+| route | the origin | requests | must give | statuses | cut streams | unexpected | leaks | p50 ms | p99 ms |
+|---|---|---:|---|---|---:|---:|---:|---:|---:|
+${routeRows}
+
+- **A page cut at the origin ends as if complete.** When the origin resets mid-body the gatekeeper's
+  body stream errors, and workerd (this version, also without Miniflare) then ends the chunked
+  response with its normal terminator and closes the connection, rather than aborting it
+  ([workerd#6818](https://github.com/cloudflare/workerd/issues/6818)): of ${int(cutRoute?.requests ?? 0)} reset pages, ${int(cutRoute?.aborted ?? 0)} reached the client as aborted streams.
+  What arrives is cut short (no \`</html>\`, no footer link) and filtered, so nothing leaks, but an HTTP
+  client cannot tell it from a complete response. A pass-through worker with the origin's
+  \`Content-Length\` lets the client see the shortfall; the gatekeeper drops \`Content-Length\` from
+  rewritten pages, so it cannot.
+- **Retries.** workerd closes the connection right after such a response without \`Connection: close\`,
+  so the next request a client sends on it fails before any answer. The load client retries those
+  (up to 3 times), as browsers and Node's documentation do for a reused connection; they are not
+  errors of the gatekeeper, and are counted above.
+- **RSS** is the whole workerd process, and the rule is the memory section's: the second half's
+  highest RSS within 8 MiB (or 5 %) of the first half's. A fresh workerd's RSS climbs over its first
+  tens of thousands of requests, healthy pages alone included, in steps as the heap grows, and
+  levels off later; this gatekeeper ${f.warmup ? `was warmed up with ${int(f.warmup.requests)} requests` : "had served the runs above"} before the count began.
+  To watch a longer run, or one fault alone: \`BENCH_FAULT_REQUESTS=40000 BENCH_FAULT_ROUTES=ok-20k,reset-mid
+  npm run bench -- --only faults\`.
+
+### A ${fx(mb(l.bytesDirect), 0)} MB body
+
+One page of ${int(l.bytesDirect)} bytes, generated while it streams (\`/fault/long\`; the origin never holds it),
+with all the vendor tags near the start and again in its last 64 KB (${l.markersNearEnd} of ${l.markers} markers), through
+the gatekeeper without consent, read as it arrives and scanned for markers across chunk boundaries.
+
+| | |
+|---|---|
+| Status, stream | ${l.status}, ${l.complete ? "ended cleanly" : "**cut off**"}, ${l.endsWithMark ? "ends with the page's last line" : "**does not end with the page's last line**"} |
+| Bytes | ${int(l.bytesDirect)} from the origin, ${int(l.bytesGate)} to the visitor (${l.bytesGate >= l.bytesDirect ? "+" : ""}${int(l.bytesGate - l.bytesDirect)}: tags removed, banner and footer added) |
+| Markers | ${int(l.markerCountDirect)} in the origin's page, **${l.leaks.length}** in the gatekeeper's${l.leaks.length ? `: ${l.leaks.join(", ")}` : ""} |
+| Time | ${fx(l.ms, 0)} ms (direct from the origin: ${fx(l.directMs, 0)} ms); gatekeeper CPU ${fx(l.cpuMs, 0)} ms |
+| RSS | ${fx(l.rssBeforeMiB, 0)} MiB before, at most ${fx(l.rssMaxMiB, 0)} MiB during (${l.rssSamples} samples, every 50 ms), ${fx(l.rssAfterMiB, 0)} MiB after, peak (VmHWM) ${fx(l.peakMiB, 0)} MiB: **${v.longFlat ? "flat" : "not flat"}** (+${fx(v.longGrowth, 1)} MiB for a ${fx(mb(l.bytesDirect), 0)} MB body) |
+`;
+}
+
+/** `--only faults`: the section alone, with the machine and the targets, never docs/BENCHMARKS.md. */
+export function renderFaultsOnly(r) {
+  const m = r.machine;
+  return `# Fault phase of the benchmarks (partial run)
+
+Generated by \`npm run bench -- --only faults\` on ${r.startedAt} in ${fx(r.seconds, 0)} s: only this phase,
+so not docs/BENCHMARKS.md. ${m.cpu}, ${m.cores} cores, Node ${m.node}, workerd ${m.workerd}. Load average
+${r.loadStart} at the start, ${r.loadEnd} at the end.${r.faults.config.onlyRoutes ? ` Only the routes ${r.faults.config.onlyRoutes.join(", ")}.` : ""}
+
+| Target | Measured | |
+|---|---|---|
+${faultsTargetRows(r.faults).join("\n")}
+
+${faultsSection(r.faults)}`;
+}

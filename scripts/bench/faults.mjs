@@ -725,6 +725,7 @@ const f0 = (n) => n.toFixed(0);
 
 const fx = (n, digits = 1) => (n === null || n === undefined || Number.isNaN(n) ? "–" : n.toFixed(digits));
 const int = (n) => n.toLocaleString("en");
+const signed = (n) => `${n >= 0 ? "+" : "−"}${fx(Math.abs(n), 1)}`;
 const mb = (bytes) => bytes / 1e6;
 /** The flatness rule of the memory section: the second half's high within 8 MiB or 5 % of the first's. */
 const isFlat = (growthMiB, baseMiB) => growthMiB <= Math.max(8, baseMiB * 0.05);
@@ -781,7 +782,7 @@ export function faultsTargetRows(f) {
       : "**met**";
   const l = f.long;
   return [
-    `| Under load: ${int(m.target)} requests at ${f.config.connections} connections, consent states and faults mixed: no 5xx but the intended 502/504, no leaks, memory flat | ${int(m.requests)} requests: ${int(m.leaks)} leaks, ${int(m.unintended5xx)} unintended 5xx (${int(gate5xx)} intended 502/504, ${int(m.originErrors5xx)} origin 500/503 passed on), ${int(m.unexpected)} other unexpected; RSS ${fx(m.memory.startMiB, 0)} → ${fx(m.memory.endMiB, 0)} MiB, second half's high ${fx(m.memory.growthMiB, 1)} MiB above the first's | ${loadVerdict} |`,
+    `| Under load: ${int(m.target)} requests at ${f.config.connections} connections, consent states and faults mixed: no 5xx but the intended 502/504, no leaks, memory flat | ${int(m.requests)} requests: ${int(m.leaks)} leaks, ${int(m.unintended5xx)} unintended 5xx (${int(gate5xx)} intended 502/504, ${int(m.originErrors5xx)} origin 500/503 passed on), ${int(m.unexpected)} other unexpected; RSS ${fx(m.memory.startMiB, 0)} → ${fx(m.memory.endMiB, 0)} MiB, second half's high ${signed(m.memory.growthMiB)} MiB against the first's | ${loadVerdict} |`,
     `| A ${fx(mb(l.bytesDirect), 0)} MB body streams through without consent, tags removed, memory flat | ${int(l.bytesGate)} bytes out, ${l.complete && l.endsWithMark ? "complete" : "**incomplete**"}, ${l.leaks.length} leaks, RSS ${fx(l.rssBeforeMiB, 0)} → at most ${fx(l.rssMaxMiB, 0)} MiB (+${fx(v.longGrowth, 1)}) | ${v.longOk && v.longFlat ? "**met**" : "**missed**"} |`,
   ];
 }
@@ -805,6 +806,33 @@ const ORIGIN_DOES = {
   timeout: "never answers",
   refused: "nothing listens (closed port)",
 };
+
+/** What became of the pages the origin cut off, and of the connections they were on. */
+function cutNotes(m, cutRoute) {
+  const notes = [];
+  if (m.cutTruncated)
+    notes.push(`- **A page cut at the origin ends as if complete.** When the origin resets mid-body the gatekeeper's
+  body stream errors, and workerd (this version, also without Miniflare) then ends the chunked
+  response with its normal terminator and closes the connection, rather than aborting it
+  ([workerd#6818](https://github.com/cloudflare/workerd/issues/6818)): of ${int(cutRoute.requests)} reset pages, ${int(cutRoute.aborted)} reached the client as aborted streams.
+  What arrives is cut short (no \`</html>\`, no footer link) and filtered, so nothing leaks, but an HTTP
+  client cannot tell it from a complete response. A pass-through worker with the origin's
+  \`Content-Length\` lets the client see the shortfall; the gatekeeper drops \`Content-Length\` from
+  rewritten pages, so it cannot.`);
+  else if (cutRoute?.requests)
+    notes.push(
+      `- **A page cut at the origin** reached the client as an aborted stream every time (${int(cutRoute.aborted)}).`,
+    );
+  if (m.retried)
+    notes.push(`- **Retries.** workerd closes the connection right after a response whose body errored, without
+  \`Connection: close\`: ${int(m.retried)} requests went out on a connection the client did not yet know was closed
+  (it had last carried: ${Object.entries(m.retriesAfter)
+    .map(([route, n]) => `${route} ×${int(n)}`)
+    .join(", ")}) and failed before any answer. The load client sends such a request again
+  (up to 3 times), as browsers and Node's documentation do on a reused connection; they are not
+  errors of the gatekeeper, and each is counted above.`);
+  return notes.length ? `${notes.join("\n")}\n` : "";
+}
 
 /** The "Under load with faults" section of docs/BENCHMARKS.md. */
 export function faultsSection(f, heading = "##") {
@@ -869,19 +897,7 @@ RSS by requests done: ${samples}.
 |---|---|---:|---|---|---:|---:|---:|---:|---:|
 ${routeRows}
 
-- **A page cut at the origin ends as if complete.** When the origin resets mid-body the gatekeeper's
-  body stream errors, and workerd (this version, also without Miniflare) then ends the chunked
-  response with its normal terminator and closes the connection, rather than aborting it
-  ([workerd#6818](https://github.com/cloudflare/workerd/issues/6818)): of ${int(cutRoute?.requests ?? 0)} reset pages, ${int(cutRoute?.aborted ?? 0)} reached the client as aborted streams.
-  What arrives is cut short (no \`</html>\`, no footer link) and filtered, so nothing leaks, but an HTTP
-  client cannot tell it from a complete response. A pass-through worker with the origin's
-  \`Content-Length\` lets the client see the shortfall; the gatekeeper drops \`Content-Length\` from
-  rewritten pages, so it cannot.
-- **Retries.** workerd closes the connection right after such a response without \`Connection: close\`,
-  so the next request a client sends on it fails before any answer. The load client retries those
-  (up to 3 times), as browsers and Node's documentation do for a reused connection; they are not
-  errors of the gatekeeper, and are counted above.
-- **RSS** is the whole workerd process, and the rule is the memory section's: the second half's
+${cutNotes(m, cutRoute)}- **RSS** is the whole workerd process, and the rule is the memory section's: the second half's
   highest RSS within 8 MiB (or 5 %) of the first half's. A fresh workerd's RSS climbs over its first
   tens of thousands of requests, healthy pages alone included, in steps as the heap grows, and
   levels off later; this gatekeeper ${f.warmup ? `was warmed up with ${int(f.warmup.requests)} requests` : "had served the runs above"} before the count began.
@@ -898,7 +914,7 @@ the gatekeeper without consent, read as it arrives and scanned for markers acros
 |---|---|
 | Status, stream | ${l.status}, ${l.complete ? "ended cleanly" : "**cut off**"}, ${l.endsWithMark ? "ends with the page's last line" : "**does not end with the page's last line**"} |
 | Bytes | ${int(l.bytesDirect)} from the origin, ${int(l.bytesGate)} to the visitor (${l.bytesGate >= l.bytesDirect ? "+" : ""}${int(l.bytesGate - l.bytesDirect)}: tags removed, banner and footer added) |
-| Markers | ${int(l.markerCountDirect)} in the origin's page, **${l.leaks.length}** in the gatekeeper's${l.leaks.length ? `: ${l.leaks.join(", ")}` : ""} |
+| Markers | ${int(l.markerCountDirect)} occurrences of the ${l.markers} in the origin's page, **${l.leaks.length}** in the gatekeeper's${l.leaks.length ? `: ${l.leaks.join(", ")}` : ""} |
 | Time | ${fx(l.ms, 0)} ms (direct from the origin: ${fx(l.directMs, 0)} ms); gatekeeper CPU ${fx(l.cpuMs, 0)} ms |
 | RSS | ${fx(l.rssBeforeMiB, 0)} MiB before, at most ${fx(l.rssMaxMiB, 0)} MiB during (${l.rssSamples} samples, every 50 ms), ${fx(l.rssAfterMiB, 0)} MiB after, peak (VmHWM) ${fx(l.peakMiB, 0)} MiB: **${v.longFlat ? "flat" : "not flat"}** (+${fx(v.longGrowth, 1)} MiB for a ${fx(mb(l.bytesDirect), 0)} MB body) |
 `;

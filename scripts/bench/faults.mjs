@@ -33,9 +33,11 @@ export const FAULT_SECONDS = env("BENCH_FAULT_SECONDS", 90);
 export const FAULT_TIMEOUT_MS = env("BENCH_FAULT_TIMEOUT_MS", 1000);
 export const LONG_BYTES = env("BENCH_LONG_BYTES", 50_000_000);
 /**
- * Mix requests before the measured ones. A fresh isolate's RSS grows for its first ~15,000
- * requests of any kind (healthy ones alike) before it levels off; in the full run the gatekeeper
- * has served the throughput runs by then, so the default is 0 there and 10,000 with --only faults.
+ * Mix requests before the measured ones, checked like them. A fresh isolate's RSS grows for its
+ * first ~15,000 requests of any kind (healthy ones alike) before it levels off, and steps up again
+ * the first time it meets a higher concurrency: the throughput runs before this phase use 10
+ * connections, this one 20. So the measured 10,000 start after 10,000 of the same mix, in the full
+ * run as with --only faults.
  */
 const FAULT_WARMUP = process.env.BENCH_FAULT_WARMUP === undefined ? undefined : env("BENCH_FAULT_WARMUP", 0);
 /** A response that takes longer than this is given up on by the client (and counted). */
@@ -629,9 +631,9 @@ async function sanity({ originUrl, urls, states }) {
  * the bench origin at `originUrl`, whose /fault/ routes misbehave) and two gatekeepers of its own:
  * one built with the short origin timeout, one whose ORIGIN is a closed port.
  * `consentCookie(purposes)` makes a valid gatekeeper cookie; `track(worker)` registers a served
- * worker for clean-up; `fresh`: the gatekeeper has served nothing yet (--only faults).
+ * worker for clean-up.
  */
-export async function faultPhase({ tmp, log, track, consentCookie, gate, originUrl, faultBundle, fresh }) {
+export async function faultPhase({ tmp, log, track, consentCookie, gate, originUrl, faultBundle }) {
   const started = performance.now();
   let scriptPath = faultBundle;
   if (!scriptPath) {
@@ -655,7 +657,7 @@ export async function faultPhase({ tmp, log, track, consentCookie, gate, originU
   const notes = await sanity({ originUrl, urls, states });
   log(`faults: sanity checks passed: ${notes.join("; ")}`);
 
-  const warmupRequests = FAULT_WARMUP ?? (fresh ? 10_000 : 0);
+  const warmupRequests = FAULT_WARMUP ?? 10_000;
   let warmup = null;
   if (warmupRequests) {
     log(`faults: warm-up, ${warmupRequests} requests of the mix`);
@@ -874,7 +876,7 @@ its body (gunzipped) for any marker of a vendor whose purpose that state refuses
 Intercom's widget URL, \`window.intercomSettings\` and dns-prefetch, Elfsight's platform.js, widget
 class and preconnect; the preconnect to www.googletagmanager.com only when both Google vendors are
 refused). Each marker is first checked to be in the origin's own pages.
-${f.warmup ? `\nBefore them, ${int(f.warmup.requests)} requests of the same mix warmed a fresh gatekeeper up (${int(f.warmup.leaks)} leaks, ${int(f.warmup.unexpected)} unexpected; RSS ${fx(f.warmup.startMiB, 0)} → ${fx(f.warmup.endMiB, 0)} MiB).\n` : ""}
+${f.warmup ? `\nBefore them, ${int(f.warmup.requests)} requests of the same mix warmed the gatekeeper up at this concurrency (${int(f.warmup.leaks)} leaks, ${int(f.warmup.unexpected)} unexpected; RSS ${fx(f.warmup.startMiB, 0)} → ${fx(f.warmup.endMiB, 0)} MiB).\n` : ""}
 The gatekeeper is the deploy bundle above (its origin the bench origin, whose \`/fault/\` routes
 misbehave: scripts/bench/fault-routes.mjs). The site policy waits 30 s for an origin, so the "no answer" route
 goes to a second gatekeeper built the same way (\`wrangler deploy --dry-run\`) from a copy of the

@@ -25,6 +25,7 @@ export function runLoad({
   onProgress,
   progressEvery = 500,
   keepLatencies = false,
+  requests,
 }) {
   return new Promise((resolve, reject) => {
     const latencies = [];
@@ -32,6 +33,8 @@ export function runLoad({
     let stopTimer;
     let finished = false;
     const options = { url, connections, headers, timeout: 30, pipelining: 1 };
+    // A sequence each connection cycles through (e.g. alternating consent states).
+    if (requests) options.requests = requests;
     if (amount) options.amount = amount;
     else options.duration = duration;
     const instance = autocannon(options, (error, result) => {

@@ -9,26 +9,27 @@
 //                                                    (default: gk-bench-faults.md in the temp dir)
 //   npm run bench -- --fault-bundle DIR              the fault phase's short-timeout gatekeeper
 //                                                    prebuilt (origin.timeoutMs BENCH_FAULT_TIMEOUT_MS)
-//   BENCH_ROUND_SECONDS=3 BENCH_ROUNDS=2 BENCH_FLAT_SECONDS=180 BENCH_BUDGET_SECONDS=560
+//   BENCH_ROUND_SECONDS=2 BENCH_ROUNDS=2 BENCH_FLAT_SECONDS=300 BENCH_BUDGET_SECONDS=560
 //   and faults.mjs's BENCH_FAULT_* (the fault phase runs before flatness, inside the budget)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { parse as parseYaml } from "yaml";
+import { anatomyPhase } from "./anatomy.mjs";
 import { faultPhase, renderFaultsOnly } from "./faults.mjs";
 import { getOnce, probeStream, runLoad } from "./load.mjs";
-import { hostilePages, realisticSizes } from "./pages.mjs";
+import { hostilePages, realisticPage, realisticSizes } from "./pages.mjs";
 import { cpuMs, loadavg, machine, memory, resetPeak } from "./proc.mjs";
 import { renderReport } from "./report.mjs";
 import { buildBundle, serveWorker, startOrigin, versions, writeFloorWorker } from "./workers.mjs";
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), "..", "..");
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
-const ROUND_SECONDS = env("BENCH_ROUND_SECONDS", 3);
+const ROUND_SECONDS = env("BENCH_ROUND_SECONDS", 2);
 const ROUNDS = env("BENCH_ROUNDS", 2);
 const FLAT_REQUESTS = env("BENCH_FLAT_REQUESTS", 10_000);
-const FLAT_SECONDS = env("BENCH_FLAT_SECONDS", 180);
+const FLAT_SECONDS = env("BENCH_FLAT_SECONDS", 300);
 /** The whole run, build included, stays under 10 minutes: flatness gets what is left of this. */
 const BUDGET_SECONDS = env("BENCH_BUDGET_SECONDS", 560);
 const CONNECTIONS = [1, 10];
@@ -151,7 +152,7 @@ async function main() {
   track(gate);
   if (only === "faults") {
     log(`gatekeeper ${gate.url} (workerd ${gate.pid})`);
-    results.faults = await faults(gate, origin, true);
+    results.faults = await faults(gate, origin);
     return finish(results);
   }
   log(`floor ${floor.url} (workerd ${floor.pid}), gatekeeper ${gate.url} (workerd ${gate.pid})`);
@@ -192,15 +193,32 @@ async function main() {
   results.compressed = await compressedOrigin(variants);
   results.hostile = await hostile(variants);
   results.streaming = await streaming(variants);
+  results.anatomy = await anatomyPhase({
+    tmp,
+    originUrl: origin.url,
+    serveWorker,
+    runLoad,
+    log,
+    roundSeconds: ROUND_SECONDS,
+    rounds: ROUNDS,
+  });
+  const page200k = realisticPage(realisticSizes["page-200k"]);
+  results.scriptCounts = {
+    all: (page200k.match(/<script\b/g) ?? []).length,
+    inline: (page200k.match(/<script>/g) ?? []).length,
+  };
   results.banner = await bannerSize(gate.url);
   // Before flatness, which takes what is left of the budget.
-  results.faults = await faults(gate, origin, false);
-  results.flatness = await flatness(variants.find((v) => v.id === "gk-none"));
+  results.faults = await faults(gate, origin);
+  results.flatness = await flatness(
+    variants.find((v) => v.id === "gk-none"),
+    variants.find((v) => v.id === "gk-all"),
+  );
   return finish(results);
 }
 
 /** The fault phase (faults.mjs) through `gate`; its own workers are stopped when it is done. */
-async function faults(gate, origin, fresh) {
+async function faults(gate, origin) {
   const mark = cleanups.length;
   try {
     return await faultPhase({
@@ -211,7 +229,6 @@ async function faults(gate, origin, fresh) {
       gate,
       originUrl: origin.url,
       faultBundle: faultBundleOption && bundleFile(faultBundleOption),
-      fresh,
     });
   } finally {
     // Its two workerd processes are not needed by what follows.
@@ -484,9 +501,16 @@ async function bannerSize(gateUrl) {
 }
 
 /** RSS of the gatekeeper's workerd over up to FLAT_REQUESTS requests of the 2 MB page. */
-async function flatness(v) {
+/**
+ * RSS over FLAT_REQUESTS requests of the 2 MB page, every connection alternating `v` (no consent:
+ * the most rewriting, inline scripts and noscript held back) and `other` (all consent: injections
+ * and re-pointing), so both paths run 5,000 times within the 10-minute budget.
+ */
+async function flatness(v, other) {
   const maxSeconds = Math.max(30, Math.min(FLAT_SECONDS, BUDGET_SECONDS - elapsed()));
-  log(`flatness: up to ${FLAT_REQUESTS} requests of /page-2m (${v.id}), at most ${maxSeconds.toFixed(0)} s`);
+  log(
+    `flatness: up to ${FLAT_REQUESTS} requests of /page-2m (${v.id} and ${other.id}), at most ${maxSeconds.toFixed(0)} s`,
+  );
   resetPeak(v.pid);
   const t0 = performance.now();
   const samples = [{ done: 0, seconds: 0, rssMiB: memory(v.pid).rssMiB }];
@@ -496,7 +520,10 @@ async function flatness(v) {
     connections: 10,
     amount: FLAT_REQUESTS,
     stopAfterSeconds: maxSeconds,
-    headers: v.headers,
+    requests: [
+      { method: "GET", headers: v.headers },
+      { method: "GET", headers: other.headers },
+    ],
     progressEvery: 50,
     onProgress: (done) =>
       samples.push({ done, seconds: (performance.now() - t0) / 1000, rssMiB: memory(v.pid).rssMiB }),
@@ -508,6 +535,7 @@ async function flatness(v) {
   const secondHalf = samples.filter((x) => x.done > result.requests / 2);
   const high = (list) => Math.max(...list.map((x) => x.rssMiB));
   const out = {
+    variants: [v.id, other.id],
     target: FLAT_REQUESTS,
     capSeconds: maxSeconds,
     requests: result.requests,

@@ -1,0 +1,231 @@
+// What HTMLRewriter itself costs in workerd, before any gatekeeper logic: minimal workers, each
+// doing one thing the gatekeeper has to do, measured side by side with the floor on the same
+// pages. It answers "why is the gatekeeper not within a few percent of the floor" with numbers:
+// every call from lol-html into JavaScript has a fixed price, and some pages cost lol-html
+// itself more than any handler does.
+import { writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { join } from "node:path";
+import { cpuMs } from "./proc.mjs";
+
+/** Each variant is the body of `fetch(request, env)` after `const res = await fetch(...)`. */
+export const ANATOMY_VARIANTS = [
+  { id: "floor", label: "pass-through (the floor)", body: "return res;" },
+  { id: "rw-empty", label: "HTMLRewriter, no handler", body: "return new HTMLRewriter().transform(res);" },
+  {
+    id: "rw-body",
+    label: "one element handler on `body` (1 call)",
+    body: 'return new HTMLRewriter().on("body", { element() {} }).transform(res);',
+  },
+  {
+    id: "rw-script",
+    label: "one element handler on every `script`",
+    body: 'return new HTMLRewriter().on("script", { element() {} }).transform(res);',
+    count: "script",
+  },
+  {
+    id: "rw-inline-text",
+    label: "a text handler on inline scripts (what judging them needs at least)",
+    body: 'return new HTMLRewriter().on("script:not([src])", { text() {} }).transform(res);',
+  },
+  {
+    id: "rw-attr",
+    label: "one attribute selector on any element (`[background]`, no match)",
+    body: 'return new HTMLRewriter().on("[background]", { element() {} }).transform(res);',
+  },
+  {
+    id: "rw-tags",
+    label: "8 tag selectors, no match (`video`, `audio`, `embed`, ...)",
+    body: 'return new HTMLRewriter().on("video, audio, track, embed, object, image, use, feimage", { element() {} }).transform(res);',
+  },
+];
+
+function workerSource(body) {
+  return `export default {\n  async fetch(request, env) {\n    const url = new URL(request.url);\n    const res = await fetch(env.ORIGIN + url.pathname);\n    ${body}\n  },\n};\n`;
+}
+
+/** Writes one module per variant into `dir`; returns [{...variant, scriptPath}]. */
+export function writeAnatomyWorkers(dir) {
+  return ANATOMY_VARIANTS.map((v) => {
+    const scriptPath = join(dir, `anatomy-${v.id}.mjs`);
+    writeFileSync(scriptPath, workerSource(v.body));
+    return { ...v, scriptPath };
+  });
+}
+
+/**
+ * One GET; a stream the worker cuts (the hostile page) resolves with what arrived. A kept-alive
+ * socket that a cut stream left reset is retried once on a new one.
+ */
+async function getBody(url) {
+  try {
+    return await getOnce(url);
+  } catch {
+    return getOnce(url);
+  }
+}
+
+function getOnce(url) {
+  return new Promise((resolve, reject) => {
+    let bytes = 0;
+    let answered = false;
+    const req = request(url, { agent: keepAlive, headers: { "accept-encoding": "identity" } }, (res) => {
+      answered = true;
+      res.on("data", (chunk) => {
+        bytes += chunk.length;
+      });
+      res.on("end", () => resolve({ status: res.statusCode, bytes, complete: res.complete }));
+      res.on("error", () => resolve({ status: res.statusCode, bytes, complete: false }));
+    });
+    req.on("error", (error) => (answered ? resolve({ status: 0, bytes, complete: false }) : reject(error)));
+    req.end();
+  });
+}
+let keepAlive;
+
+/**
+ * Sequential requests (one at a time, so CPU per request is the worker's own): per page,
+ * `rounds` alternating rounds of `perRound` requests per variant (`only` those ids, if given; the
+ * floor must be among them). Returns rows of CPU ms/request.
+ */
+export async function measureAnatomy({ served, pages, log = () => {} }) {
+  const { Agent } = await import("node:http");
+  keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+  const rows = [];
+  try {
+    for (const { page, rounds, perRound, only } of pages) {
+      const variants = only ? served.filter((s) => only.includes(s.id)) : served;
+      const acc = new Map(variants.map((s) => [s.id, { cpu: 0, n: 0, bytes: 0 }]));
+      for (const s of variants) for (let i = 0; i < 2; i++) await getBody(`${s.url}/${page}`);
+      for (let r = 0; r < rounds; r++) {
+        for (const s of r % 2 ? [...variants].reverse() : variants) {
+          const before = cpuMs(s.pid);
+          let last;
+          for (let i = 0; i < perRound; i++) last = await getBody(`${s.url}/${page}`);
+          const a = acc.get(s.id);
+          a.cpu += cpuMs(s.pid) - before;
+          a.n += perRound;
+          a.bytes = last.bytes;
+          a.complete = last.complete;
+        }
+      }
+      const floor = acc.get("floor");
+      for (const s of variants) {
+        const a = acc.get(s.id);
+        rows.push({
+          page,
+          id: s.id,
+          label: s.label,
+          cpuMs: a.cpu / a.n,
+          aboveFloorMs: a.cpu / a.n - floor.cpu / floor.n,
+          bytes: a.bytes,
+          complete: a.complete,
+          requests: a.n,
+        });
+      }
+      log(
+        `anatomy ${page}: ${rows
+          .filter((r) => r.page === page)
+          .map((r) => `${r.id} ${r.cpuMs.toFixed(2)}`)
+          .join(", ")}`,
+      );
+    }
+  } finally {
+    keepAlive.destroy();
+  }
+  return rows;
+}
+
+/**
+ * The phase run.mjs calls: serves each minimal worker from its own workerd, measures CPU per
+ * request on the 200 KB page and the hostile `<a></b>` page, then throughput at 10 connections of
+ * the floor against HTMLRewriter with no handler and with one: the ceiling any HTMLRewriter-based
+ * gatekeeper has before doing anything.
+ */
+export async function anatomyPhase({ tmp, originUrl, serveWorker, runLoad, log, roundSeconds, rounds }) {
+  const served = [];
+  try {
+    for (const v of writeAnatomyWorkers(tmp))
+      served.push({ ...v, ...(await serveWorker({ scriptPath: v.scriptPath, bindings: { ORIGIN: originUrl } })) });
+    const cpu = await measureAnatomy({
+      served,
+      log,
+      pages: [
+        { page: "page-200k", rounds: 4, perRound: 50 },
+        { page: "hostile-ab", rounds: 2, perRound: 5, only: ["floor", "rw-empty", "rw-body"] },
+      ],
+    });
+    const load = [];
+    const byId = Object.fromEntries(served.map((s) => [s.id, s]));
+    const ids = ["floor", "rw-empty", "rw-body", "rw-script"];
+    for (const id of ids) await runLoad({ url: `${byId[id].url}/page-200k`, connections: 10, duration: 1 });
+    for (let r = 0; r < rounds; r++) {
+      for (const id of r % 2 ? [...ids].reverse() : ids) {
+        const result = await runLoad({ url: `${byId[id].url}/page-200k`, connections: 10, duration: roundSeconds });
+        const row = load.find((x) => x.id === id) ?? { id, label: byId[id].label, requests: 0, seconds: 0, p50s: [] };
+        row.requests += result.requests;
+        row.seconds += result.seconds;
+        row.p50s.push(result.p50);
+        if (!load.includes(row)) load.push(row);
+      }
+    }
+    for (const row of load) {
+      row.rps = row.requests / row.seconds;
+      row.p50 = row.p50s.reduce((a, b) => a + b, 0) / row.p50s.length;
+    }
+    log(`anatomy 10 connections: ${load.map((x) => `${x.id} ${x.rps.toFixed(0)} req/s`).join(", ")}`);
+    return { cpu, load };
+  } finally {
+    for (const s of served) await s.dispose().catch(() => {});
+  }
+}
+
+const ms = (n) => (Number.isFinite(n) ? n.toFixed(2) : "–");
+
+/** The report section: what the runtime charges before the gatekeeper does anything. */
+export function anatomySection(anatomy, scripts) {
+  const page = anatomy.cpu.filter((r) => r.page === "page-200k");
+  const hostile = anatomy.cpu.filter((r) => r.page === "hostile-ab");
+  const get = (id) => page.find((r) => r.id === id);
+  const perCall = (get("rw-script").cpuMs - get("rw-body").cpuMs) / Math.max(1, scripts.all - 1);
+  const floorLoad = anatomy.load.find((x) => x.id === "floor");
+  const ratio = (id) => (anatomy.load.find((x) => x.id === id).rps / floorLoad.rps).toFixed(2);
+  return `## What HTMLRewriter costs before the gatekeeper does anything
+
+Minimal workers, each doing one thing the gatekeeper must do, on the same 200 KB page (${scripts.all} \`<script>\`
+elements, ${scripts.inline} of them inline), one request at a time, CPU of each workerd process from \`/proc\`:
+
+| worker | CPU ms/req | above floor |
+|---|---:|---:|
+${page.map((r) => `| ${r.label} | ${ms(r.cpuMs)} | ${r.id === "floor" ? "–" : ms(r.aboveFloorMs)} |`).join("\n")}
+
+Throughput at 10 connections, ${anatomy.load[0]?.p50s.length ?? 0} alternating rounds:
+
+| worker | req/s | × floor | p50 ms | × floor |
+|---|---:|---:|---:|---:|
+${anatomy.load.map((x) => `| ${x.label} | ${x.rps.toFixed(0)} | ${(x.rps / floorLoad.rps).toFixed(2)} | ${x.p50.toFixed(2)} | ${(x.p50 / floorLoad.p50).toFixed(2)} |`).join("\n")}
+
+The 100,000 \`<a></b>\` pairs:
+
+| worker | CPU ms/req | bytes out |
+|---|---:|---:|
+${hostile.map((r) => `| ${r.label} | ${ms(r.cpuMs)} | ${r.bytes.toLocaleString("en")}${r.complete === false ? " (cut)" : ""} |`).join("\n")}
+
+What this says about the targets:
+
+- Each call from lol-html into JavaScript costs about ${(perCall * 1000).toFixed(0)} µs in workerd (one handler on every
+  \`script\` against one on \`body\`), whatever the handler does. The gatekeeper's cost is mostly the
+  number of such calls: it matches every URL attribute natively and calls JavaScript only for
+  values that can leave the site, but an inline script can only be judged by reading its text,
+  which lol-html hands over in at least two calls (the text, then an empty last chunk).
+- An attribute selector on any element (\`[background]\`, \`[ping]\`, a vendor's \`[class*=…]\`) makes
+  lol-html parse every element's attributes, once for all such selectors.
+- With no handler at all HTMLRewriter reaches ${ratio("rw-empty")}× the floor's throughput on this 2-core machine
+  (where the load generator, the origin and workerd share the CPU), and ${ratio("rw-body")}× with a single
+  handler: a 0.9× target is at the edge of what any HTMLRewriter-based gatekeeper can reach here
+  before it removes anything, so CPU per request above the floor is the figure to compare.
+- The \`<a></b>\` page costs lol-html itself that much as soon as any element handler exists (it then
+  tracks open elements, and every \`<a>\` stays open), until the stream ends in an error and the page is
+  cut, which fails closed. No selector of ours changes it.
+`;
+}

@@ -1,6 +1,7 @@
 // docs/BENCHMARKS.md from the results of run.mjs.
 import { anatomySection } from "./anatomy.mjs";
 import { faultsSection, faultsTargetRows } from "./faults.mjs";
+import { historySection } from "./history.mjs";
 
 const f = (n, digits = 1) => (n === null || n === undefined || Number.isNaN(n) ? "–" : n.toFixed(digits));
 const kb = (bytes) => `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KiB`;
@@ -39,6 +40,19 @@ function targets(r) {
     `| Streaming: first byte far under 2 s (first HTML byte through the gatekeeper, identity client) | ${identityStream.map((s) => `origin ${s.origin === "gzip when asked" ? "gzips" : "plain"}: ${f(s.firstDecoded, 0)} ms`).join("; ")}. A gzip client: ${gzipStream.map((s) => `${f(s.firstDecoded, 0)} ms`).join(" / ")}, as the floor (${f(floorGzip?.firstDecoded, 0)} ms) whenever the runtime compresses (see Streaming) | ${yes(identityStream.every((s) => s.firstDecoded < 500))} |`,
     ...(r.faults ? faultsTargetRows(r.faults) : []),
   ].join("\n");
+}
+
+/** This run's 200 KB, 10-connection figures, for the before-and-after table. */
+function currentFigures(r) {
+  const floor = cell(r, "page-200k", 10, "floor");
+  const cpuAboveFloorMs = {};
+  const rpsRatio = {};
+  for (const id of GATE_STATES) {
+    const c = cell(r, "page-200k", 10, id);
+    cpuAboveFloorMs[id] = c.cpuPerRequest - floor.cpuPerRequest;
+    rpsRatio[id] = c.rps / floor.rps;
+  }
+  return { cpuAboveFloorMs, rpsRatio };
 }
 
 function matrixTables(r) {
@@ -145,6 +159,7 @@ req/s or latency, but not immune (caches, frequency).
 
 ${targets(r)}
 
+${historySection(currentFigures(r))}
 ## Throughput, latency, CPU and memory
 
 ${matrixTables(r)}

@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import { normalizeInline } from "../html/inline-match";
+import { silentSelectorProblem } from "../html/selector-check";
 import { type Diagnostic, formatPath, preview } from "./diagnostics";
 import {
   type Purpose,
@@ -321,6 +322,18 @@ function checkReferences(
         received: `${vendor.urls.length} urls, ${vendor.inline.length} inline, ${vendor.selectors.length} selectors`,
         fix: "move the tags to a vendor with an optional purpose; a required vendor lists only hosts and cookies",
       });
+    // lol-html accepts these and then matches nothing: the vendor's elements would stay.
+    vendor.selectors.forEach((selector, i) => {
+      const silent = silentSelectorProblem(selector);
+      if (silent)
+        out.push({
+          file,
+          path: `selectors[${i}]`,
+          expected: "a selector lol-html can match (it accepts this one and then matches nothing)",
+          received: preview(selector),
+          fix: `${silent}: keep :not() to simple selectors (tag, .class, #id, [attr]), e.g. div:not(.consented)`,
+        });
+    });
     if (vendor.placeholder?.at === "selector" && vendor.selectors.length === 0)
       out.push({
         file,

@@ -503,6 +503,32 @@ describe("activatePolicy fails closed", () => {
     },
   );
 
+  it.each([["div:not(footer div)"], ["div:not(main > div)"], ['[class*="elfsight-app-"]:not(.x ~ .y)']])(
+    "on a vendor selector lol-html accepts but never matches: %s",
+    (selector) => {
+      const files = shippedFiles();
+      files["policies/vendors/elfsight.yaml"].selectors = [selector];
+      // Pure: npm run policy:check refuses it too, not only the runtime.
+      expect(loadPolicy(files as PolicyFiles).ok).toBe(false);
+      const active = activatePolicy(files);
+      expect(active.policy.failsafe).toBe(true);
+      expectActionable(active.diagnostics, "policies/vendors/elfsight.yaml", "selectors[0]");
+      expect(active.diagnostics).toHaveLength(1);
+    },
+  );
+
+  it("renders the never-matching selector diagnostic", () => {
+    const files = shippedFiles();
+    files["policies/vendors/elfsight.yaml"].selectors = ['[class*="elfsight-app-"]:not(footer div)'];
+    expect(renderDiagnostics(activatePolicy(files).diagnostics)).toMatchInlineSnapshot(`
+      "policy has 1 error:
+      - policies/vendors/elfsight.yaml at selectors[0]
+          expected: a selector lol-html can match (it accepts this one and then matches nothing)
+          received: "[class*=\\"elfsight-app-\\"]:not(footer div)"
+          fix: a combinator inside :not(footer div): keep :not() to simple selectors (tag, .class, #id, [attr]), e.g. div:not(.consented)"
+    `);
+  });
+
   it("renders the selector diagnostic", () => {
     const files = shippedFiles();
     files["policies/vendors/elfsight.yaml"].selectors.push("div[");

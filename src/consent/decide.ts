@@ -31,6 +31,14 @@ export interface Decision {
   site?: SiteFile;
 }
 
+/**
+ * The refused vendors as one string ("0110…"): all that fragment filtering and the CSP host list
+ * read from a decision, so the key under which they keep what they work out once per isolate.
+ */
+export function refusalKey(decision: Pick<Decision, "refused">): string {
+  return decision.refused.map((r) => (r ? "1" : "0")).join("");
+}
+
 export interface DecisionInput {
   host: string;
   headers: Headers;

@@ -7,7 +7,7 @@
  * hashes so nonce-based pages keep working, and never adds 'strict-dynamic', which would make
  * browsers ignore its host list.
  */
-import type { Decision } from "../consent/decide";
+import { type Decision, refusalKey } from "../consent/decide";
 import { parseUrlPattern } from "../html/url-match";
 import type { CompiledPolicy } from "../policy/compile";
 
@@ -36,7 +36,7 @@ export function allowedHostPatterns(policy: CompiledPolicy, decision: Decision):
     byRefusal = new Map();
     hostLists.set(policy, byRefusal);
   }
-  const key = decision.refused.map((r) => (r ? "1" : "0")).join("");
+  const key = refusalKey(decision);
   let hosts = byRefusal.get(key);
   if (!hosts) {
     hosts = Object.freeze(computeAllowedHostPatterns(policy, decision));

@@ -15,7 +15,7 @@
  * already streamed out by the time its content can be judged, and an empty script does nothing.
  */
 import { hasRepoint, repointFor } from "../beacon/repoint";
-import type { Decision } from "../consent/decide";
+import { type Decision, refusalKey } from "../consent/decide";
 import type { CompiledPolicy } from "../policy/compile";
 import { decodeAttributeValue } from "./attribute-value";
 import { type Injections, registerInjections } from "./injections";
@@ -171,30 +171,23 @@ export async function filterFragment(
   base?: BaseState,
 ): Promise<string> {
   if (depth >= MAX_FRAGMENT_DEPTH) return "";
+  const run = (p: RewritePlan) => buildRewriter(p, depth, base).transform(new Response(html)).text();
   // The audit and shadow mode watch every element go by, so they always run the rewriter.
-  const cache =
-    plan.observe || plan.dryRun || html.length > FRAGMENT_CACHE_LARGEST ? null : fragmentCacheFor(plan.policy);
-  const key = cache && fragmentKey(html, plan, depth, base);
-  const hit = key ? cache?.get(key) : undefined;
-  if (cache && key && hit) {
-    // Most recently used last, so the oldest entry is the first to go.
+  if (plan.observe || plan.dryRun || html.length > FRAGMENT_CACHE_LARGEST) return run(plan);
+  const cache = fragmentCacheFor(plan.policy);
+  const key = fragmentKey(html, plan, depth, base);
+  let entry = cache.get(key);
+  if (entry) {
     cache.delete(key);
-    cache.set(key, hit);
   } else {
     const removals: Removal[] = [];
-    const recording = { ...plan, onRemoved: (removal: Removal) => removals.push(removal) };
-    const filtered = await buildRewriter(recording, depth, base).transform(new Response(html)).text();
-    if (!cache || !key) {
-      for (const removal of removals) plan.onRemoved?.(removal);
-      return filtered;
-    }
-    cache.set(key, { html: filtered, removals });
-    if (cache.size > FRAGMENT_CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
-    for (const removal of removals) plan.onRemoved?.(removal);
-    return filtered;
+    entry = { html: await run({ ...plan, onRemoved: (removal) => removals.push(removal) }), removals };
+    if (cache.size >= FRAGMENT_CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
   }
-  for (const removal of hit.removals) plan.onRemoved?.(removal);
-  return hit.html;
+  // Most recently used last, so the oldest entry is the first to go.
+  cache.set(key, entry);
+  for (const removal of entry.removals) plan.onRemoved?.(removal);
+  return entry.html;
 }
 
 /**
@@ -218,10 +211,9 @@ function fragmentCacheFor(policy: CompiledPolicy): Map<string, { html: string; r
 
 /** Everything a fragment's filtering reads besides the policy: the decision's refusals, where it sits, and its text. */
 function fragmentKey(html: string, plan: RewritePlan, depth: number, base?: BaseState): string {
-  const refused = plan.decision.refused.map((r) => (r ? "1" : "0")).join("");
   return JSON.stringify([
     depth,
-    refused,
+    refusalKey(plan.decision),
     plan.pageUrl.hostname,
     base?.url.href ?? plan.pageUrl.href,
     base?.seen ?? false,

@@ -9,62 +9,58 @@
 
 /** Why lol-html would never match `selector`, or null when nothing is known to be wrong. */
 export function silentSelectorProblem(selector: string): string | null {
-  let from = 0;
-  for (;;) {
-    const at = selector.indexOf(":not(", from);
-    if (at === -1) return null;
-    const open = at + ":not(".length;
-    const close = closingParen(selector, open);
+  for (const { index, char } of structure(selector)) {
+    if (char !== "(" || !selector.startsWith(":not", index - 4)) continue;
+    const close = closing(selector, index);
     if (close === -1) return null; // Unbalanced: lol-html refuses it itself.
-    for (const part of splitTopLevel(selector.slice(open, close), ",")) {
+    for (const part of splitTopLevel(selector.slice(index + 1, close))) {
       if (hasCombinator(part.trim())) return `a combinator inside :not(${part.trim()})`;
     }
-    from = close + 1;
+  }
+  return null;
+}
+
+/**
+ * The characters of `text` that are syntax, outside quoted strings and escapes, each with the
+ * number of brackets and parentheses open before it.
+ */
+function* structure(text: string): Generator<{ index: number; depth: number; char: string }> {
+  let depth = 0;
+  let quote: string | null = null;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index] as string;
+    if (char === "\\") {
+      index++;
+    } else if (quote) {
+      if (char === quote) quote = null;
+    } else if (char === '"' || char === "'") {
+      quote = char;
+    } else {
+      if (char === "]" || char === ")") depth--;
+      yield { index, depth, char };
+      if (char === "[" || char === "(") depth++;
+    }
   }
 }
 
-/** Index of the `)` closing a parenthesis opened before `start`, skipping brackets and quotes. */
-function closingParen(text: string, start: number): number {
-  let depth = 1;
-  let bracket = false;
-  let quote: string | null = null;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (quote) {
-      if (c === quote) quote = null;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === "[") bracket = true;
-    else if (c === "]") bracket = false;
-    else if (!bracket && c === "(") depth++;
-    else if (!bracket && c === ")" && --depth === 0) return i;
+/** Index of the `)` closing the `(` at `open`, or -1. */
+function closing(text: string, open: number): number {
+  let outer: number | undefined;
+  for (const { index, depth, char } of structure(text)) {
+    if (index === open) outer = depth;
+    else if (outer !== undefined && char === ")" && depth === outer) return index;
   }
   return -1;
 }
 
-/** `text` split at `separator` where it is outside brackets, parentheses and quotes. */
-function splitTopLevel(text: string, separator: string): string[] {
+/** `text` split at commas outside brackets, parentheses and quotes. */
+function splitTopLevel(text: string): string[] {
   const parts: string[] = [];
-  let depth = 0;
-  let quote: string | null = null;
   let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (quote) {
-      if (c === quote) quote = null;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === "[" || c === "(") depth++;
-    else if (c === "]" || c === ")") depth--;
-    else if (depth === 0 && c === separator) {
-      parts.push(text.slice(start, i));
-      start = i + 1;
+  for (const { index, depth, char } of structure(text)) {
+    if (depth === 0 && char === ",") {
+      parts.push(text.slice(start, index));
+      start = index + 1;
     }
   }
   parts.push(text.slice(start));
@@ -73,20 +69,8 @@ function splitTopLevel(text: string, separator: string): string[] {
 
 /** Whitespace, `>`, `+` or `~` between simple selectors (outside brackets and quotes). */
 function hasCombinator(compound: string): boolean {
-  let depth = 0;
-  let quote: string | null = null;
-  for (let i = 0; i < compound.length; i++) {
-    const c = compound[i] as string;
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (quote) {
-      if (c === quote) quote = null;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === "[" || c === "(") depth++;
-    else if (c === "]" || c === ")") depth--;
-    else if (depth === 0 && (/\s/.test(c) || c === ">" || c === "+" || c === "~")) return true;
+  for (const { depth, char } of structure(compound)) {
+    if (depth === 0 && (/\s/.test(char) || char === ">" || char === "+" || char === "~")) return true;
   }
   return false;
 }

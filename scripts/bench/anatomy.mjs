@@ -4,8 +4,8 @@
 // every call from lol-html into JavaScript has a fixed price, and some pages cost lol-html
 // itself more than any handler does.
 import { writeFileSync } from "node:fs";
-import { request } from "node:http";
 import { join } from "node:path";
+import { getOnce } from "./load.mjs";
 import { cpuMs } from "./proc.mjs";
 
 /** Each variant is the body of `fetch(request, env)` after `const res = await fetch(...)`. */
@@ -53,33 +53,13 @@ export function writeAnatomyWorkers(dir) {
   });
 }
 
-/**
- * One GET; a stream the worker cuts (the hostile page) resolves with what arrived. A kept-alive
- * socket that a cut stream left reset is retried once on a new one.
- */
-async function getBody(url) {
-  try {
-    return await getOnce(url);
-  } catch {
-    return getOnce(url);
-  }
-}
+const IDENTITY = { "accept-encoding": "identity" };
 
-function getOnce(url) {
-  return new Promise((resolve, reject) => {
-    let bytes = 0;
-    let answered = false;
-    const req = request(url, { agent: keepAlive, headers: { "accept-encoding": "identity" } }, (res) => {
-      answered = true;
-      res.on("data", (chunk) => {
-        bytes += chunk.length;
-      });
-      res.on("end", () => resolve({ status: res.statusCode, bytes, complete: res.complete }));
-      res.on("error", () => resolve({ status: res.statusCode, bytes, complete: false }));
-    });
-    req.on("error", (error) => (answered ? resolve({ status: 0, bytes, complete: false }) : reject(error)));
-    req.end();
-  });
+/** One GET on the kept-alive socket; one that a cut stream left reset is retried on a new one. */
+async function getBody(url) {
+  const first = await getOnce(url, IDENTITY, 60_000, keepAlive);
+  const answer = first.status === 0 ? await getOnce(url, IDENTITY, 60_000, keepAlive) : first;
+  return { status: answer.status, bytes: answer.body.length, complete: answer.ok };
 }
 let keepAlive;
 

@@ -21,7 +21,7 @@ import { dirname, join, resolve } from "node:path";
 import { brotliDecompressSync, constants, gunzipSync } from "node:zlib";
 import { parse as parseYaml } from "yaml";
 import { DRIP_CHUNKS, DRIP_MS, RESET_AFTER } from "./fault-routes.mjs";
-import { cpuMs, memory, resetPeak } from "./proc.mjs";
+import { cpuMs, isFlat, memory, resetPeak, rssSummary } from "./proc.mjs";
 import { buildBundle, serveWorker } from "./workers.mjs";
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), "..", "..");
@@ -421,9 +421,6 @@ async function runMix({ items, connections, urls, pid, seconds, log }) {
   const seconds_ = at();
   const end = memory(pid);
   samples.push({ done, seconds: seconds_, rssMiB: end.rssMiB });
-  const firstHalf = samples.filter((s) => s.done <= done / 2);
-  const secondHalf = samples.filter((s) => s.done > done / 2);
-  const high = (list) => Math.max(...list.map((s) => s.rssMiB));
   const routes = ROUTES.map((r) => {
     const s = byRoute[r.id];
     const ms = s.ms.sort((a, b) => a - b);
@@ -472,19 +469,7 @@ async function runMix({ items, connections, urls, pid, seconds, log }) {
     retriesAfter,
     examples,
     leakExamples,
-    memory: {
-      startMiB: samples[0].rssMiB,
-      endMiB: end.rssMiB,
-      peakMiB: end.peakMiB,
-      minMiB: Math.min(...samples.map((s) => s.rssMiB)),
-      maxMiB: Math.max(...samples.map((s) => s.rssMiB)),
-      firstHalfMaxMiB: high(firstHalf),
-      secondHalfMaxMiB: high(secondHalf),
-      growthMiB: high(secondHalf) - high(firstHalf),
-      samples: samples.filter(
-        (_, i) => i % Math.max(1, Math.floor(samples.length / 12)) === 0 || i === samples.length - 1,
-      ),
-    },
+    memory: rssSummary(samples, end),
   };
 }
 
@@ -730,7 +715,6 @@ const int = (n) => n.toLocaleString("en");
 const signed = (n) => `${n >= 0 ? "+" : "−"}${fx(Math.abs(n), 1)}`;
 const mb = (bytes) => bytes / 1e6;
 /** The flatness rule of the memory section: the second half's high within 8 MiB or 5 % of the first's. */
-const isFlat = (growthMiB, baseMiB) => growthMiB <= Math.max(8, baseMiB * 0.05);
 
 function problemText(r) {
   if (!r.unexpected) return "";

@@ -109,12 +109,15 @@ export function probeStream(url, acceptEncoding, timeoutMs = 15_000, headers = {
   });
 }
 
-/** A plain GET, read to the end: status, body bytes, and whether the stream ended cleanly. */
-export function getOnce(url, headers = {}, timeoutMs = 60_000) {
+/**
+ * A plain GET, read to the end: status, body bytes, and whether the stream ended cleanly. A new
+ * connection each time, unless an `agent` (keep-alive) is given.
+ */
+export function getOnce(url, headers = {}, timeoutMs = 60_000, agent = false) {
   return new Promise((resolve) => {
     const start = performance.now();
     const chunks = [];
-    const req = request(url, { headers, agent: false }, (res) => {
+    const req = request(url, { headers, agent }, (res) => {
       res.on("data", (c) => chunks.push(c));
       res.on("end", () => {
         clearTimeout(timer);

@@ -66,3 +66,32 @@ export function machine() {
     kernel: readFileSync("/proc/sys/kernel/osrelease", "utf8").trim(),
   };
 }
+
+/**
+ * RSS over a run from samples `{ done, rssMiB }` (the last one taken at the end) and the final
+ * memory() reading. RSS saws up and down with garbage collection, so growth is the highest RSS of
+ * the second half against the first half's.
+ */
+export function rssSummary(samples, end) {
+  const done = samples[samples.length - 1].done;
+  const high = (list) => Math.max(...list.map((x) => x.rssMiB));
+  const firstHalfMaxMiB = high(samples.filter((x) => x.done <= done / 2));
+  const secondHalfMaxMiB = high(samples.filter((x) => x.done > done / 2));
+  return {
+    startMiB: samples[0].rssMiB,
+    endMiB: end.rssMiB,
+    peakMiB: end.peakMiB,
+    minMiB: Math.min(...samples.map((x) => x.rssMiB)),
+    maxMiB: Math.max(...samples.map((x) => x.rssMiB)),
+    firstHalfMaxMiB,
+    secondHalfMaxMiB,
+    growthMiB: secondHalfMaxMiB - firstHalfMaxMiB,
+    // About a dozen samples for the report, and the last.
+    samples: samples.filter(
+      (_, i) => i % Math.max(1, Math.floor(samples.length / 12)) === 0 || i === samples.length - 1,
+    ),
+  };
+}
+
+/** The flatness rule: growth within 8 MiB, or 5 % of `baseMiB` when that is more. */
+export const isFlat = (growthMiB, baseMiB) => growthMiB <= Math.max(8, baseMiB * 0.05);

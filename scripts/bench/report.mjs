@@ -2,6 +2,7 @@
 import { anatomySection } from "./anatomy.mjs";
 import { faultsSection, faultsTargetRows } from "./faults.mjs";
 import { historySection } from "./history.mjs";
+import { isFlat } from "./proc.mjs";
 
 const f = (n, digits = 1) => (n === null || n === undefined || Number.isNaN(n) ? "–" : n.toFixed(digits));
 const kb = (bytes) => `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KiB`;
@@ -22,7 +23,7 @@ function targets(r) {
   const cpu = states.map(({ id, c }) => ({ id, abs: c.cpuPerRequest, over: c.cpuPerRequest - floor.cpuPerRequest }));
   const hostileGate = r.hostile.filter((h) => h.variant === "gk-none");
   const flat = r.flatness;
-  const flatOk = flat.growthMiB <= Math.max(8, flat.startMiB * 0.05);
+  const flatOk = isFlat(flat.growthMiB, flat.startMiB);
   const gateStream = r.streaming.filter((s) => s.variant === "gk-none");
   const identityStream = gateStream.filter((s) => s.acceptEncoding === "identity");
   const gzipStream = gateStream.filter((s) => s.acceptEncoding === "gzip");

@@ -20,7 +20,7 @@ import { anatomyPhase } from "./anatomy.mjs";
 import { faultPhase, renderFaultsOnly } from "./faults.mjs";
 import { getOnce, probeStream, runLoad } from "./load.mjs";
 import { hostilePages, realisticPage, realisticSizes } from "./pages.mjs";
-import { cpuMs, loadavg, machine, memory, resetPeak } from "./proc.mjs";
+import { cpuMs, loadavg, machine, memory, resetPeak, rssSummary } from "./proc.mjs";
 import { renderReport } from "./report.mjs";
 import { buildBundle, serveWorker, startOrigin, versions, writeFloorWorker } from "./workers.mjs";
 
@@ -530,10 +530,6 @@ async function flatness(v, other) {
   });
   const end = memory(v.pid);
   samples.push({ done: result.requests, seconds: (performance.now() - t0) / 1000, rssMiB: end.rssMiB });
-  // RSS saws up and down with garbage collection: compare the highs of the two halves.
-  const firstHalf = samples.filter((x) => x.done <= result.requests / 2);
-  const secondHalf = samples.filter((x) => x.done > result.requests / 2);
-  const high = (list) => Math.max(...list.map((x) => x.rssMiB));
   const out = {
     variants: [v.id, other.id],
     target: FLAT_REQUESTS,
@@ -543,17 +539,7 @@ async function flatness(v, other) {
     rps: result.rps,
     failures: result.non2xx + result.errors + result.timeouts,
     cpuPerRequest: (cpuMs(v.pid) - cpu0) / result.requests,
-    startMiB: samples[0].rssMiB,
-    endMiB: end.rssMiB,
-    peakMiB: end.peakMiB,
-    minMiB: Math.min(...samples.map((s) => s.rssMiB)),
-    maxMiB: Math.max(...samples.map((s) => s.rssMiB)),
-    firstHalfMaxMiB: high(firstHalf),
-    secondHalfMaxMiB: high(secondHalf),
-    growthMiB: high(secondHalf) - high(firstHalf),
-    samples: samples.filter(
-      (_, i) => i % Math.max(1, Math.floor(samples.length / 12)) === 0 || i === samples.length - 1,
-    ),
+    ...rssSummary(samples, end),
   };
   log(
     `flatness: ${out.requests} requests in ${out.seconds.toFixed(0)} s, RSS ${out.startMiB.toFixed(0)} -> ${out.endMiB.toFixed(0)} MiB (peak ${out.peakMiB.toFixed(0)}), high of 2nd half - 1st half ${out.growthMiB.toFixed(1)} MiB`,

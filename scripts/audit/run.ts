@@ -3,11 +3,12 @@
  * workerd through Miniflare, the way test/html/update-golden.ts runs the gate. One Auditor can
  * audit many pages; dispose() it when done.
  */
-import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
+// @ts-expect-error plain ESM helper without types
+import { compatibilityDate } from "../lib/compatibility-date.mjs";
 // @ts-expect-error plain ESM helper without types
 import { readPolicyFiles } from "../lib/policy-files.mjs";
 // @ts-expect-error plain ESM script without types
@@ -21,12 +22,6 @@ export interface Auditor {
     request: Omit<AuditRequest, "files" | "now"> & Partial<Pick<AuditRequest, "files" | "now">>,
   ): Promise<AuditResponse>;
   dispose(): Promise<void>;
-}
-
-/** The compatibility date the worker deploys with, so the audit runs the same runtime. */
-function compatibilityDate(root: string): string {
-  const toml = readFileSync(join(root, "wrangler.toml"), "utf8");
-  return /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? "2026-03-20";
 }
 
 export async function startAuditor(root = ROOT): Promise<Auditor> {

@@ -5,6 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { compatibilityDate } from "../lib/compatibility-date.mjs";
 import { childPids } from "./proc.mjs";
 
 const ROOT = join(dirname(new URL(import.meta.url).pathname), "..", "..");
@@ -20,14 +21,6 @@ export const versions = {
   miniflare: JSON.parse(readFileSync(fromWrangler.resolve("miniflare/package.json"), "utf8")).version,
   workerd: JSON.parse(readFileSync(fromMiniflare.resolve("workerd/package.json"), "utf8")).version,
 };
-
-/** compatibility_date from wrangler.toml, so the bundle runs as it would be deployed. */
-export function compatibilityDate() {
-  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
-  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
-  if (!date) throw new Error("wrangler.toml has no compatibility_date");
-  return date;
-}
 
 /**
  * `wrangler deploy --dry-run --outdir <dir>`: the deployable bundle, built offline, from the
@@ -86,7 +79,7 @@ export async function serveWorker({ scriptPath, bindings, ratelimits }) {
     modules: true,
     scriptPath,
     modulesRoot: dirname(scriptPath),
-    compatibilityDate: compatibilityDate(),
+    compatibilityDate: compatibilityDate(ROOT),
     bindings,
     ratelimits,
     host: "127.0.0.1",

@@ -17,6 +17,8 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
+// @ts-expect-error plain ESM helper without types
+import { compatibilityDate } from "../../scripts/lib/compatibility-date.mjs";
 // @ts-expect-error plain ESM script without types
 import { bundlePolicies } from "../../scripts/policy-bundle.mjs";
 import { withoutInjected } from "../helpers/injected";
@@ -66,7 +68,7 @@ async function main() {
     logLevel: "error",
   });
   const script = bundle.outputFiles[0]?.text ?? "";
-  const mf = new Miniflare({ modules: true, script, compatibilityDate: "2026-03-20" });
+  const mf = new Miniflare({ modules: true, script, compatibilityDate: compatibilityDate(root) });
   let missing = 0;
   let stale = 0;
   let written = 0;

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import { consentHistory, formatHistory, historySql, type RecordRow } from "../../src/consent/records";
 import { activatePolicy } from "../../src/policy/active";
-import { consentCookie, html, NOW, ORIGIN, SHIPPED, SITE } from "../helpers/gate";
+import { consentCookie, consentForm, html, NOW, ORIGIN, SHIPPED, SITE } from "../helpers/gate";
 import { SOURCES } from "../sources/combos";
 
 const DB = (env as unknown as { CONSENT_DB: D1Database }).CONSENT_DB;
@@ -41,16 +41,6 @@ function gate(db: D1Database | null = DB) {
   };
 }
 
-const post = (body: string, headers: Record<string, string> = {}) => ({
-  method: "POST",
-  body,
-  headers: {
-    "content-type": "application/x-www-form-urlencoded",
-    origin: SITE,
-    "sec-fetch-site": "same-origin",
-    ...headers,
-  },
-});
 const gkCookie = (res: Response) => (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
 const idOf = (res: Response) => gkCookie(res).split(".").pop() ?? "";
 const rows = async (id: string) =>
@@ -69,7 +59,7 @@ describe("POST /__gk/consent writes a record", () => {
     const { request } = gate();
     const res = await request(
       "/__gk/consent",
-      post("allow=analytics&allow=social&lang=sv&return=%2Fhinnasto", {
+      consentForm("allow=analytics&allow=social&lang=sv&return=%2Fhinnasto", {
         "user-agent": "Mozilla/5.0 (X11; Linux x86_64) UniqueAgent/42",
         "cf-connecting-ip": "203.0.113.77",
         "x-forwarded-for": "198.51.100.23",
@@ -117,7 +107,7 @@ describe("POST /__gk/consent writes a record", () => {
     ["the banner's lang field", "allow=all&lang=en", "fi", "en"],
   ])("the language: %s", async (_name, body, acceptLanguage, lang) => {
     const { request } = gate();
-    const res = await request("/__gk/consent", post(body, { "accept-language": acceptLanguage }));
+    const res = await request("/__gk/consent", consentForm(body, { "accept-language": acceptLanguage }));
     expect((await rows(idOf(res)))[0]?.lang).toBe(lang);
   });
 
@@ -130,7 +120,7 @@ describe("POST /__gk/consent writes a record", () => {
     const app = createApp({ policy, now: () => NOW });
     const ctx = createExecutionContext();
     const res = await app.request(
-      new Request(`${SITE}/__gk/consent`, post("allow=all")),
+      new Request(`${SITE}/__gk/consent`, consentForm("allow=all")),
       undefined,
       { CONSENT_DB: stalled },
       ctx,
@@ -145,10 +135,10 @@ describe("POST /__gk/consent writes a record", () => {
 describe("a visitor's history", () => {
   it("keeps one consent id across choices, and exports oldest first", async () => {
     const g = gate();
-    const first = await g.request("/__gk/consent", post("allow=all&lang=fi"));
+    const first = await g.request("/__gk/consent", consentForm("allow=all&lang=fi"));
     const id = idOf(first);
     g.setClock(NOW + DAY);
-    const second = await g.request("/__gk/consent", post("allow=none&lang=en", { cookie: gkCookie(first) }));
+    const second = await g.request("/__gk/consent", consentForm("allow=none&lang=en", { cookie: gkCookie(first) }));
     expect(idOf(second)).toBe(id);
     const history = await consentHistory(DB, id);
     expect(history.map((r) => [r.recordedAt, r.purposes, r.lang])).toEqual([
@@ -202,7 +192,7 @@ describe("retention (records.retentionDays: 1095 in the shipped site)", () => {
     await insert(recent, later - 30 * DAY);
     const g = gate();
     g.setClock(later);
-    await g.request("/__gk/consent", post("allow=none"));
+    await g.request("/__gk/consent", consentForm("allow=none"));
     expect(await rows(tooOld)).toHaveLength(0);
     expect(await rows(justKept)).toHaveLength(1);
     expect(await rows(recent)).toHaveLength(1);
@@ -221,7 +211,7 @@ describe("a failed write", () => {
       },
     } as unknown as D1Database;
     const { request } = gate(failing);
-    const res = await request("/__gk/consent", post("allow=analytics", { cookie: consentCookie(["social"]) }));
+    const res = await request("/__gk/consent", consentForm("allow=analytics", { cookie: consentCookie(["social"]) }));
     expect(res.status).toBe(303);
     expect(gkCookie(res)).toMatch(/^gk_consent=1\.1\.analytics-necessary\./);
     expect(errors).toHaveBeenCalledTimes(1);
@@ -234,7 +224,7 @@ describe("a failed write", () => {
 
   it("without a database bound, consent works and nothing is written", async () => {
     const { request } = gate(null);
-    const res = await request("/__gk/consent", post("allow=all"));
+    const res = await request("/__gk/consent", consentForm("allow=all"));
     expect(res.status).toBe(303);
     expect(await rows(idOf(res))).toHaveLength(0);
   });
@@ -243,7 +233,7 @@ describe("a failed write", () => {
 describe("GET /__gk/consent/receipt", () => {
   it("shows the visitor their own current record", async () => {
     const g = gate();
-    const posted = await g.request("/__gk/consent", post("allow=analytics&lang=sv"));
+    const posted = await g.request("/__gk/consent", consentForm("allow=analytics&lang=sv"));
     const res = await g.request("/__gk/consent/receipt?lang=en", { headers: { cookie: gkCookie(posted) } });
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");

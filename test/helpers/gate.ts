@@ -47,6 +47,18 @@ export function consentCookie(purposes: string[], version = 1, issuedAt = NOW - 
   return `gk_consent=${serializeConsentValue({ version, purposes: ["necessary", ...purposes], issuedAt, id: "AAAAAAAAAAAAAAAAAAAAAA" })}`;
 }
 
+/** A same-origin form post of the consent form, as a browser sends it (request init). */
+export const consentForm = (body: string, headers: Record<string, string> = {}) => ({
+  method: "POST",
+  body,
+  headers: {
+    "content-type": "application/x-www-form-urlencoded",
+    origin: SITE,
+    "sec-fetch-site": "same-origin",
+    ...headers,
+  },
+});
+
 export const html = (body: string, init: ResponseInit = {}) =>
   new Response(body, { ...init, headers: { "content-type": "text/html; charset=utf-8", ...(init.headers ?? {}) } });
 

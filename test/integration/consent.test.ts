@@ -1,19 +1,8 @@
 /** POST /__gk/consent, /__gk/health, and how the recorded choice drives the gate. */
 import { describe, expect, it } from "vitest";
 import { parseConsentValue } from "../../src/consent/cookie";
-import { consentCookie, html, makeGate, NOW, SITE, shippedFiles, stripInjected } from "../helpers/gate";
+import { consentCookie, consentForm, html, makeGate, NOW, SITE, shippedFiles, stripInjected } from "../helpers/gate";
 import { expectPage } from "../helpers/streaming";
-
-const form = (body: string, headers: Record<string, string> = {}) => ({
-  method: "POST",
-  body,
-  headers: {
-    "content-type": "application/x-www-form-urlencoded",
-    origin: SITE,
-    "sec-fetch-site": "same-origin",
-    ...headers,
-  },
-});
 
 function cookieOf(res: Response): { value: string; attributes: string } {
   const header = res.headers.get("set-cookie") ?? "";
@@ -30,7 +19,7 @@ describe("POST /__gk/consent", () => {
     ["allow=analytics&allow=retired9", ["analytics", "necessary"]],
   ])("%s records exactly those purposes", async (body, purposes) => {
     const { request, sent } = makeGate(() => new Response("origin"));
-    const res = await request("/__gk/consent", form(body));
+    const res = await request("/__gk/consent", consentForm(body));
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/");
     expect(res.headers.get("cache-control")).toBe("no-store");
@@ -44,14 +33,16 @@ describe("POST /__gk/consent", () => {
 
   it("sets Secure on https, SameSite=Lax, Path=/ and the policy's lifetime", async () => {
     const { request } = makeGate(() => new Response(""));
-    const { attributes } = cookieOf(await request("/__gk/consent", form("allow=all")));
+    const { attributes } = cookieOf(await request("/__gk/consent", consentForm("allow=all")));
     expect(attributes).toBe(`Max-Age=${365 * 86400}; Path=/; SameSite=Lax; Secure`);
   });
 
   it("returns to a same-site path, and to / for anything else", async () => {
     const { request } = makeGate(() => new Response(""));
     const at = async (ret: string) =>
-      (await request("/__gk/consent", form(`allow=none&return=${encodeURIComponent(ret)}`))).headers.get("location");
+      (await request("/__gk/consent", consentForm(`allow=none&return=${encodeURIComponent(ret)}`))).headers.get(
+        "location",
+      );
     expect(await at("/hinnasto?x=1#top")).toBe("/hinnasto?x=1#top");
     for (const evil of [
       "//evil.example/",
@@ -71,7 +62,7 @@ describe("POST /__gk/consent", () => {
     ["Origin: null", { origin: "null" }],
   ])("refuses %s", async (_name, headers) => {
     const { request } = makeGate(() => new Response(""));
-    const res = await request("/__gk/consent", form("allow=all", headers));
+    const res = await request("/__gk/consent", consentForm("allow=all", headers));
     expect(res.status).toBe(403);
     expect(res.headers.has("set-cookie")).toBe(false);
   });
@@ -82,15 +73,17 @@ describe("POST /__gk/consent", () => {
     ["a malformed purpose", "allow=Analytics%00", 400],
   ])("rejects %s", async (_name, body, status) => {
     const { request } = makeGate(() => new Response(""));
-    const res = await request("/__gk/consent", form(body));
+    const res = await request("/__gk/consent", consentForm(body));
     expect(res.status).toBe(status);
     expect(res.headers.has("set-cookie")).toBe(false);
   });
 
   it("rejects other content types and oversized forms", async () => {
     const { request } = makeGate(() => new Response(""));
-    expect((await request("/__gk/consent", form("{}", { "content-type": "application/json" }))).status).toBe(415);
-    expect((await request("/__gk/consent", form(`allow=all&pad=${"x".repeat(9000)}`))).status).toBe(413);
+    expect((await request("/__gk/consent", consentForm("{}", { "content-type": "application/json" }))).status).toBe(
+      415,
+    );
+    expect((await request("/__gk/consent", consentForm(`allow=all&pad=${"x".repeat(9000)}`))).status).toBe(413);
   });
 
   it("accepts multipart/form-data, as a browser may send it", async () => {
@@ -105,7 +98,7 @@ describe("POST /__gk/consent", () => {
   it("the recorded cookie then allows exactly its purposes on the next page", async () => {
     const page = `<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script><script src="https://widget.intercom.io/widget/a"></script>`;
     const { request } = makeGate(() => html(page));
-    const { value } = cookieOf(await request("/__gk/consent", form("allow=functional")));
+    const { value } = cookieOf(await request("/__gk/consent", consentForm("allow=functional")));
     const out = await (await request("/", { headers: { cookie: `other=1; gk_consent=${value}` } })).text();
     expect(out).toBe(`<script src="https://widget.intercom.io/widget/a"></script>`);
   });

@@ -56,12 +56,11 @@ export function writeAnatomyWorkers(dir) {
 const IDENTITY = { "accept-encoding": "identity" };
 
 /** One GET on the kept-alive socket; one that a cut stream left reset is retried on a new one. */
-async function getBody(url) {
-  const first = await getOnce(url, IDENTITY, 60_000, keepAlive);
-  const answer = first.status === 0 ? await getOnce(url, IDENTITY, 60_000, keepAlive) : first;
+async function getBody(url, agent) {
+  const first = await getOnce(url, IDENTITY, 60_000, agent);
+  const answer = first.status === 0 ? await getOnce(url, IDENTITY, 60_000, agent) : first;
   return { status: answer.status, bytes: answer.body.length, complete: answer.ok };
 }
-let keepAlive;
 
 /**
  * Sequential requests (one at a time, so CPU per request is the worker's own): per page,
@@ -70,18 +69,18 @@ let keepAlive;
  */
 export async function measureAnatomy({ served, pages, log = () => {} }) {
   const { Agent } = await import("node:http");
-  keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+  const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
   const rows = [];
   try {
     for (const { page, rounds, perRound, only } of pages) {
       const variants = only ? served.filter((s) => only.includes(s.id)) : served;
       const acc = new Map(variants.map((s) => [s.id, { cpu: 0, n: 0, bytes: 0 }]));
-      for (const s of variants) for (let i = 0; i < 2; i++) await getBody(`${s.url}/${page}`);
+      for (const s of variants) for (let i = 0; i < 2; i++) await getBody(`${s.url}/${page}`, keepAlive);
       for (let r = 0; r < rounds; r++) {
         for (const s of r % 2 ? [...variants].reverse() : variants) {
           const before = cpuMs(s.pid);
           let last;
-          for (let i = 0; i < perRound; i++) last = await getBody(`${s.url}/${page}`);
+          for (let i = 0; i < perRound; i++) last = await getBody(`${s.url}/${page}`, keepAlive);
           const a = acc.get(s.id);
           a.cpu += cpuMs(s.pid) - before;
           a.n += perRound;

@@ -22,6 +22,6 @@ export default defineConfig({
   test: {
     globalSetup: ["./test/global-setup.ts"],
     setupFiles: ["./test/helpers/apply-migrations.ts"],
-    include: ["test/{unit,policy,html,integration,ui,beacon,sources,d1}/**/*.test.ts"],
+    include: ["test/{unit,policy,html,integration,ui,beacon,sources,d1,csp,consent}/**/*.test.ts"],
   },
 });

@@ -10,9 +10,11 @@ import { type Decision, decide, decisionForChoice } from "./consent/decide";
 import { isSameOriginPost, MAX_FORM_BYTES, parseConsentForm, safeReturnPath } from "./consent/form";
 import { type ConsentRecord, latestConsentRecord, loggableError, recordConsent } from "./consent/records";
 import { refusedCookieRule, stripRefusedCookies, withdrawalCookies } from "./consent/withdrawal";
-import { allowedHostPatterns, buildCsp, CSP_REPORT_PATH, originScriptSources } from "./csp/header";
+import { buildCsp, CSP_REPORT_PATH } from "./csp/header";
+import { originInlineFromHeaders } from "./csp/origin";
 import { recordViolation } from "./csp/record";
 import { classifyViolation, MAX_REPORT_BYTES, parseCspReports } from "./csp/report";
+import { allowedSources } from "./csp/sources";
 import { refusedBy } from "./html/refusal";
 import { needsRewrite, type Removal, type RewritePlan } from "./html/rewriter";
 import { resolveUrl } from "./html/url-match";
@@ -355,7 +357,7 @@ export function createApp(options: AppOptions) {
         site && site.csp.mode !== "off"
           ? {
               header: site.csp.mode === "enforce" ? "content-security-policy" : "content-security-policy-report-only",
-              value: buildCsp(allowedHostPatterns(policy, decision), originScriptSources(response.headers), secure),
+              value: buildCsp(allowedSources(policy, decision), originInlineFromHeaders(response.headers), secure),
               reportingEndpoints: secure,
             }
           : undefined,

@@ -2,17 +2,23 @@
  * Which vendor tags in a page are re-pointed to their first-party path, and the data-gatekeeper
  * config that goes in before them. Pure; the rewriter (src/html/rewriter.ts) calls it per document.
  *
- * With the vendor's purpose allowed, `<script src="https://www.googletagmanager.com/gtag/js?id=G-X">`
- * becomes `<script src="/__gk/ga/gtag/js?id=G-X">`, preceded once per document by
- * `<script data-gatekeeper="first-party">` that sets gtag's transport_url and server_container_url
- * to `<site>/__gk/ga` on the page's data layer, so the tag's hits go to the first-party endpoint.
- * A URL is re-pointed only when the URL rules classify it as that vendor's, so a Google Ads
- * `gtag/js?id=AW-…` on the same path is not.
+ * `<script src="https://www.googletagmanager.com/gtag/js?id=G-X">` becomes
+ * `<script src="/__gk/ga/gtag/js?id=G-X">` exactly when that endpoint will serve it
+ * (src/beacon/tag-request.ts): the query is one gtag.js takes, the id is one of the site's
+ * `measurementIds`, and the purpose of the vendor the URL rules give it to is allowed (`G-`/`GT-`:
+ * Google Analytics; `AW-`/`DC-`: Google Ads). Any other tag URL is left to the gate, which keeps
+ * or removes it by its purpose, so re-pointing never turns a working tag into a 400.
+ *
+ * Before the first re-pointed script of the beacon's own vendor goes, once per document,
+ * `<script data-gatekeeper="first-party">`, which sets gtag's transport_url and
+ * server_container_url to `<site>/__gk/ga` on the page's data layer so the tag's hits go to the
+ * first-party endpoint. A Google Ads tag served first-party gets no such config of its own.
  */
 import type { Decision } from "../consent/decide";
 import { matchUrl, normalizePath } from "../html/url-match";
 import type { CompiledPolicy } from "../policy/compile";
 import type { CompiledBeacon } from "./compile";
+import { judgeTagRequest } from "./tag-request";
 
 export interface Repointed {
   /** The first-party URL (path and the original query). */
@@ -29,12 +35,13 @@ export interface Repoint {
   target(url: URL, script: { nonce: string | null } | null): Repointed | null;
 }
 
+/** Beacons with a first-party tag, when the site lists ids they could serve. */
 function tagBeacons(policy: CompiledPolicy, decision: Decision): CompiledBeacon[] {
-  if (policy.failsafe) return [];
-  return policy.beacons.filter((b) => b.tag && !decision.refused[b.vendor]);
+  if (policy.failsafe || !decision.site?.measurementIds.length) return [];
+  return policy.beacons.filter((b) => b.tag);
 }
 
-/** True when some allowed vendor's tags are served first-party, so the page must be rewritten. */
+/** True when the page may hold tags served first-party, so it must be rewritten. */
 export function hasRepoint(policy: CompiledPolicy, decision: Decision): boolean {
   return tagBeacons(policy, decision).length > 0;
 }
@@ -72,13 +79,11 @@ export function repointFor(policy: CompiledPolicy, decision: Decision, pageUrl: 
     target(url, script) {
       const host = url.hostname.toLowerCase().replace(/\.+$/, "");
       const path = normalizePath(url.pathname);
-      const beacon = beacons.find(
-        (b) =>
-          b.tag?.from.some((f) => f.host === host && f.path === path) && matchUrl(policy.urls, url).includes(b.vendor),
-      );
-      if (!beacon?.tag) return null;
+      const beacon = beacons.find((b) => b.tag?.from.some((f) => f.host === host && f.path === path));
+      if (!beacon?.tag || !judgeTagRequest(policy, beacon, beacon.tag, url.search, decision).ok) return null;
       let config: string | null = null;
-      if (script && !configured.has(beacon.vendor)) {
+      const own = matchUrl(policy.urls, url).includes(beacon.vendor);
+      if (script && own && !configured.has(beacon.vendor)) {
         configured.add(beacon.vendor);
         config = configScript(beacon, pageUrl, url, script.nonce);
       }

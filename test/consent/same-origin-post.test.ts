@@ -15,7 +15,7 @@ describe("isSameOriginPost without Origin or Sec-Fetch-Site", () => {
     ["a Referer that is the site's origin", { referer: `${SITE}/` }, true],
     ["a Referer on another site", { referer: "https://evil.example/kevyt.example" }, false],
     ["a Referer on a sibling subdomain", { referer: "https://www.kevyt.example/" }, false],
-    ["a Referer over http", { referer: SITE.replace("https:", "http:") + "/" }, false],
+    ["a Referer over http", { referer: `${SITE.replace("https:", "http:")}/` }, false],
     ["a Referer with userinfo naming the site", { referer: `https://kevyt.example@evil.example/` }, false],
     ["a Referer that is not a URL", { referer: "kevyt.example" }, false],
     ["an empty Referer", { referer: "" }, false],

@@ -11,7 +11,7 @@ import { linearPatternProblem } from "./linear-pattern";
 export const PURPOSE_ID = /^[a-z][a-z0-9]{0,31}$/;
 const VENDOR_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** `example.com`, `www.example.com`, or `*.example.com` (the domain itself and every subdomain). */
-const HOST_PATTERN = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+export const HOST_PATTERN = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 /** A host pattern followed by a path prefix, e.g. `www.googletagmanager.com/gtm.js`. */
 const URL_PATTERN =
   /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\/[\x21-\x3e\x40-\x7e]*(\?[A-Za-z0-9_.-]+=[\x21-\x7e]*)?$/;

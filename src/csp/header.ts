@@ -2,7 +2,7 @@
  * The CSP the gatekeeper adds to an HTML page: `'self'` plus exactly the hosts (and the paths on
  * shared hosts) of vendors whose purpose the decision allows (src/csp/sources.ts), in every fetch
  * directive. It is sent as an additional header, so the browser enforces it together with the
- * origin's own policy: it only ever takes away (https://www.w3.org/TR/CSP3/#multiple-policies). It
+ * origin's own policy: it only ever takes away (https://w3c.github.io/webappsec-csp/#multiple-policies). It
  * is a host gate, not an XSS policy: it allows inline code and eval (the origin's own CSP governs
  * those), carries the origin's nonces and hashes only into the directives where the origin's
  * policy has them for that kind (src/csp/origin.ts), so `'unsafe-inline'` stays in force wherever

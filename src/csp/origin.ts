@@ -2,11 +2,11 @@
  * What the gatekeeper's CSP must carry over from the origin's own, so that adding it never blocks
  * an inline script or style the origin's policy allows.
  *
- * Browsers enforce every policy a response sends (https://www.w3.org/TR/CSP3/#multiple-policies),
+ * Browsers enforce every policy a response sends (https://w3c.github.io/webappsec-csp/#multiple-policies),
  * so the gatekeeper's policy, which allows inline code with `'unsafe-inline'`, only has to let
  * through what the origin's lets through. The catch: a nonce or hash source in a directive makes
  * browsers ignore `'unsafe-inline'` in that directive
- * (https://www.w3.org/TR/CSP3/#allow-all-inline). So a nonce or hash goes into one of our
+ * (https://w3c.github.io/webappsec-csp/#allow-all-inline). So a nonce or hash goes into one of our
  * directives exactly when the origin's directive governing the same checks has it:
  *
  * | our directive | governs | the origin's directive it follows (CSP3 fallback list) |

@@ -1,6 +1,6 @@
 /**
  * Content-Security-Policy headers read the way browsers read them, by the CSP3 grammar
- * (https://www.w3.org/TR/CSP3/#parse-serialized-policy-list), not by a pattern over the text:
+ * (https://w3c.github.io/webappsec-csp/#parse-serialized-policy-list), not by a pattern over the text:
  *
  * - a header value is a list of policies separated by `,` (several headers of one name arrive
  *   joined by `, `, which is the same list);
@@ -31,7 +31,7 @@ function isAsciiWhitespace(c: number): boolean {
   return c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d || c === 0x20;
 }
 
-/** https://www.w3.org/TR/CSP3/#parse-serialized-policy */
+/** https://w3c.github.io/webappsec-csp/#parse-serialized-policy */
 export function parsePolicy(serialized: string): CspPolicy {
   const policy = new Map<string, string[]>();
   for (const raw of serialized.split(";")) {
@@ -45,7 +45,7 @@ export function parsePolicy(serialized: string): CspPolicy {
   return policy;
 }
 
-/** https://www.w3.org/TR/CSP3/#parse-serialized-policy-list; policies without a directive are dropped. */
+/** https://w3c.github.io/webappsec-csp/#parse-serialized-policy-list; policies without a directive are dropped. */
 export function parsePolicyList(header: string | null): CspPolicy[] {
   if (!header) return [];
   return header
@@ -66,7 +66,7 @@ export function reportOnlyPolicies(headers: Headers): CspPolicy[] {
 
 /**
  * The directive that governs a request or check, by its fallback list: the first directive of
- * `chain` the policy has (https://www.w3.org/TR/CSP3/#directive-fallback-list), or undefined when
+ * `chain` the policy has (https://w3c.github.io/webappsec-csp/#directive-fallback-list), or undefined when
  * it has none, and the check is not restricted by this policy.
  */
 export function effectiveDirective(policy: CspPolicy, chain: readonly string[]): readonly string[] | undefined {

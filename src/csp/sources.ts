@@ -3,7 +3,7 @@
  * what vendors whose purpose is allowed name. A vendor's `hosts` become host sources; a vendor's
  * `urls` rule, a path on a host it shares with others (`cdn.jsdelivr.net/npm/@intercom/`), becomes
  * a host source with that path (`https://cdn.jsdelivr.net/npm/@intercom/`), so allowing the vendor
- * does not allow the whole CDN (https://www.w3.org/TR/CSP3/#match-paths: a path ending in `/` is a
+ * does not allow the whole CDN (https://w3c.github.io/webappsec-csp/#match-paths: a path ending in `/` is a
  * prefix, any other must match exactly; the query is never compared, so a rule's `?id=AW-` part
  * cannot be expressed and the path alone is used).
  *
@@ -85,7 +85,7 @@ function computeAllowedSources(policy: CompiledPolicy, decision: Decision): Sour
 /**
  * A path as a CSP source expression may carry it: `;` and `,` (which separate directives and
  * policies), whitespace, quotes and anything a URL path may not hold literally are
- * percent-encoded; existing `%XX` escapes stay (https://www.w3.org/TR/CSP3/#grammardef-path-part).
+ * percent-encoded; existing `%XX` escapes stay (https://w3c.github.io/webappsec-csp/#grammardef-path-part).
  */
 export function cspPath(path: string): string {
   let out = "";

@@ -3,7 +3,7 @@
  * under the page's own policy instead of weakening it: the first nonce of the directive that
  * governs `<script>` elements (then `<style>` elements) by the CSP3 fallback list, in the enforced
  * policies first, then the report-only ones. Read by the CSP grammar (src/csp/parse.ts).
- * https://www.w3.org/TR/CSP3/#grammardef-nonce-source
+ * https://w3c.github.io/webappsec-csp/#grammardef-nonce-source
  */
 import { FALLBACK } from "../csp/origin";
 import { effectiveDirective, enforcedPolicies, nonceOf, reportOnlyPolicies } from "../csp/parse";

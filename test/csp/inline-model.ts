@@ -1,8 +1,8 @@
 /**
  * A model of how a browser decides whether one inline script or style may run under one policy
  * (CSP3 "Does element match source list for type and source",
- * https://www.w3.org/TR/CSP3/#match-element-to-source-list, and "Does a source list allow all
- * inline behavior for type", https://www.w3.org/TR/CSP3/#allow-all-inline), written from the
+ * https://w3c.github.io/webappsec-csp/#match-element-to-source-list, and "Does a source list allow all
+ * inline behavior for type", https://w3c.github.io/webappsec-csp/#allow-all-inline), written from the
  * specification rather than from src/csp, for the property tests to judge the gatekeeper's policy
  * against. Two browsers: a current one that knows the `-elem` / `-attr` directives, and an older
  * one (Safari before 15.4, say) that reads `script-src` / `style-src` for everything.

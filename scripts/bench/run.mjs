@@ -49,6 +49,8 @@ const ROUNDS = env("BENCH_ROUNDS", 3);
 /** Rounds at a single connection. */
 const SINGLE_ROUNDS = env("BENCH_SINGLE_ROUNDS", 1);
 const BROWSER_RUNS = env("BENCH_BROWSER_RUNS", 5);
+/** No browser round starts after this long (3 rounds at least). */
+const BROWSER_SECONDS = env("BENCH_BROWSER_SECONDS", 100);
 const FLAT_REQUESTS = env("BENCH_FLAT_REQUESTS", 10_000);
 const FLAT_SECONDS = env("BENCH_FLAT_SECONDS", 300);
 /** The whole run, build included, stays under 10 minutes: the memory phase gets what is left of this. */
@@ -162,6 +164,7 @@ async function main() {
       SINGLE_ROUNDS,
       CONNECTIONS,
       BROWSER_RUNS,
+      BROWSER_SECONDS,
       FLAT_REQUESTS,
       FLAT_SECONDS,
       BUDGET_SECONDS,
@@ -289,7 +292,13 @@ async function main() {
     });
   });
   await phase("browser", async () => {
-    results.browser = await browserPhase({ gateUrl: gate.url, originUrl: origin.url, runs: BROWSER_RUNS, log });
+    results.browser = await browserPhase({
+      gateUrl: gate.url,
+      originUrl: origin.url,
+      runs: BROWSER_RUNS,
+      maxSeconds: BROWSER_SECONDS,
+      log,
+    });
   });
   await phase("faults", async () => {
     results.faults = await scoped(() =>

@@ -2,6 +2,7 @@
 // the metrics and the generated documents. The measuring itself is exercised by running it.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { test } from "node:test";
 import { totalBlockingTime } from "./browser.mjs";
 import { PHONE, STUBS, stubAnswer, transferMs } from "./browser-stubs.mjs";
@@ -11,6 +12,7 @@ import { MARKERS } from "./markers.mjs";
 import { PLANS_END, PLANS_START, provenance, renderPlans, replacePlans } from "./report.mjs";
 import { median, percentile } from "./stats.mjs";
 import { roundRatios } from "./throughput.mjs";
+import { cacheHitVariant, SHARED_PREFIX } from "./variants.mjs";
 
 test("judgeBody: a whole page must end whole, a cut one must never look whole", () => {
   const page = "<html><p>a</p></html>";
@@ -148,4 +150,44 @@ test("provenance: a short or loaded run says so", () => {
   assert.deepEqual(provenance(results({})), { short: [], loaded: false });
   const short = { ...results({}), config: { ...results({}).config, ROUNDS: 1 }, loadSamples: { max: 5 } };
   assert.deepEqual(provenance(short), { short: ["BENCH_ROUNDS=1"], loaded: true });
+});
+
+/** A stand-in gatekeeper: `answer(n)` gives the X-Gatekeeper-Cache header of its n-th response (or none). */
+async function fakeGate(answer) {
+  let n = 0;
+  const paths = [];
+  const server = createServer((req, res) => {
+    paths.push(req.url);
+    const said = answer(n++);
+    res.writeHead(200, said ? { "x-gatekeeper-cache": said } : {});
+    res.end("<html></html>");
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, pid: 1, paths, close: () => server.close() };
+}
+
+test("cacheHitVariant: joins the load phase only when the gatekeeper says hit", async () => {
+  const none = await fakeGate(() => null);
+  try {
+    const result = await cacheHitVariant(none);
+    assert.equal(result.variant, undefined);
+    assert.match(result.reason, /no X-Gatekeeper-Cache header/);
+    assert.ok(none.paths.every((p) => p === `${SHARED_PREFIX}/page-20k`));
+  } finally {
+    none.close();
+  }
+  const miss = await fakeGate(() => "miss");
+  try {
+    assert.match((await cacheHitVariant(miss)).reason, /X-Gatekeeper-Cache: miss/);
+  } finally {
+    miss.close();
+  }
+  const later = await fakeGate((n) => (n < 2 ? "miss" : "hit"));
+  try {
+    const { variant } = await cacheHitVariant(later);
+    assert.equal(variant.role, "cacheHit");
+    assert.equal(variant.prefix, SHARED_PREFIX);
+  } finally {
+    later.close();
+  }
 });

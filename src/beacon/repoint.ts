@@ -10,9 +10,10 @@
  * `gtag/js?id=AW-…` on the same path is not.
  */
 import type { Decision } from "../consent/decide";
-import { matchUrl, normalizePath } from "../html/url-match";
+import { normalizeHost } from "../match/host";
+import { matchUrl, normalizePath } from "../match/url";
+import type { CompiledBeacon } from "../policy/beacons";
 import type { CompiledPolicy } from "../policy/compile";
-import type { CompiledBeacon } from "./compile";
 
 export interface Repointed {
   /** The first-party URL (path and the original query). */
@@ -70,7 +71,7 @@ export function repointFor(policy: CompiledPolicy, decision: Decision, pageUrl: 
   const configured = new Set<number>();
   return {
     target(url, script) {
-      const host = url.hostname.toLowerCase().replace(/\.+$/, "");
+      const host = normalizeHost(url.hostname);
       const path = normalizePath(url.pathname);
       const beacon = beacons.find(
         (b) =>

@@ -11,8 +11,8 @@
 import type { Hono } from "hono";
 import type { Decision } from "../consent/decide";
 import { readLimited } from "../http/read-body";
+import type { CompiledBeacon, CompiledTag } from "../policy/beacons";
 import type { CompiledPolicy } from "../policy/compile";
-import type { CompiledBeacon, CompiledTag } from "./compile";
 import { fetchTag, forwardHit } from "./forward";
 import { FORBIDDEN_CHARS } from "./hit";
 import { planBeacon } from "./request";

@@ -16,24 +16,17 @@
  */
 import { hasRepoint, repointFor } from "../beacon/repoint";
 import { type Decision, refusalKey } from "../consent/decide";
+import { explainInline } from "../match/inline";
+import { hostNamed, resolveUrl } from "../match/url";
 import type { CompiledPolicy } from "../policy/compile";
 import { decodeAttributeValue } from "./attribute-value";
 import { type Injections, registerInjections } from "./injections";
-import { explainInline } from "./inline-match";
 import type { Observation } from "./observation";
 import { judgeUrl } from "./refusal";
 import { srcsetCandidates } from "./srcset";
-import { claimants, resolveUrl } from "./url-match";
 
 /** Raw values that may leave the page's host: a scheme, a character reference, "//", "\\", or tab/LF/CR (the URL parser deletes them). */
 const SUSPECT = ['*=":"', '*="&"', '*="//"', '*="\\\\"', '*="\\9 "', '*="\\a "', '*="\\d "'];
-function hostRelevant(policy: CompiledPolicy, url: URL): boolean {
-  const host = url.hostname.replace(/\.+$/, "");
-  return (
-    claimants(policy.urls, host).length > 0 ||
-    policy.urls.rules.some((r) => host === r.host || (r.wildcard && host.endsWith(`.${r.host}`)))
-  );
-}
 
 export type RemovalKind = "element" | "inline" | "noscript" | "attribute" | "oversized";
 
@@ -268,7 +261,7 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
   // With nothing refused only injections and re-pointing have work, unless someone is watching
   // (the audit and shadow mode observe every vendor element, kept or not).
   const anyRefused = policy.failsafe || decision.refused.some(Boolean) || plan.observe !== undefined;
-  const narrow = !policy.failsafe && !hostRelevant(policy, base);
+  const narrow = !policy.failsafe && !hostNamed(policy.urls, base.hostname);
   const suspect = (selector: string, attributes: readonly string[]) =>
     narrow
       ? attributes
@@ -283,7 +276,7 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
     element(el) {
       if (baseSeen) return;
       const url = resolveUrl(decodeAttributeValue(el.getAttribute("href") ?? ""), base);
-      if (url && narrow && anyRefused && hostRelevant(policy, url)) {
+      if (url && narrow && anyRefused && hostNamed(policy.urls, url.hostname)) {
         el.remove();
         report(["base"], "element", "base");
         return;
@@ -579,16 +572,4 @@ function keepAncestorEndTag(el: Element): void {
   } catch {
     // Void or self-closing: no end tag.
   }
-}
-
-/** Selectors lol-html rejects; checked once at isolate start so no request meets them. */
-export function invalidSelectors(selectors: readonly string[]): string[] {
-  return selectors.filter((selector) => {
-    try {
-      new HTMLRewriter().on(selector, {});
-      return false;
-    } catch {
-      return true;
-    }
-  });
 }

@@ -7,10 +7,9 @@
  * www.googletagmanager.com). Otherwise a URL on a host that vendors claim needs every claimant
  * allowed, so an unknown path on a shared host fails closed. Any other URL is not a vendor's.
  */
-export interface UrlRule {
-  host: string;
-  /** `*.example.com` rules match example.com and every subdomain. */
-  wildcard: boolean;
+import { type HostPattern, hostMatches, normalizeHost, parseHostPattern } from "./host";
+
+export interface UrlRule extends HostPattern {
   /** Lower-case, decoded path prefix. */
   path: string;
   /** Optional query condition: the parameter's value must start with `prefix` (case-insensitive). */
@@ -24,10 +23,6 @@ export interface UrlMatcher {
   exact: Map<string, number[]>;
   wildcard: Map<string, number[]>;
   rules: UrlRule[];
-}
-
-export function parseHostPattern(pattern: string): { host: string; wildcard: boolean } {
-  return pattern.startsWith("*.") ? { host: pattern.slice(2), wildcard: true } : { host: pattern, wildcard: false };
 }
 
 export function compileUrlMatcher(
@@ -62,13 +57,9 @@ export function parseUrlPattern(pattern: string): Omit<UrlRule, "vendor"> {
   return rule;
 }
 
-function hostMatches(rule: { host: string; wildcard: boolean }, host: string): boolean {
-  return host === rule.host || (rule.wildcard && host.endsWith(`.${rule.host}`));
-}
-
 /** Vendors claiming a host, from exact and wildcard host patterns. */
 export function claimants(matcher: UrlMatcher, rawHost: string): number[] {
-  const host = rawHost.replace(/\.+$/, "");
+  const host = normalizeHost(rawHost);
   const found = [...(matcher.exact.get(host) ?? [])];
   let dot = -1;
   let suffix = host;
@@ -112,7 +103,7 @@ export function matchUrl(matcher: UrlMatcher, url: URL): number[] {
 
 /** matchUrl, with the rule that decided: `url:<pattern>`, `host:<pattern>`, or `none`. */
 export function explainUrl(matcher: UrlMatcher, url: URL): { vendors: number[]; rule: string } {
-  const host = url.hostname.replace(/\.+$/, "");
+  const host = normalizeHost(url.hostname);
   const path = normalizePath(url.pathname);
   let best = -1;
   let chosen: number[] = [];
@@ -150,4 +141,10 @@ function wildcardSuffix(matcher: UrlMatcher, host: string): string | undefined {
     if (dot === -1) return undefined;
     suffix = suffix.slice(dot + 1);
   }
+}
+
+/** Whether any vendor names this host at all: claims it, or has a URL rule on it. */
+export function hostNamed(matcher: UrlMatcher, rawHost: string): boolean {
+  const host = normalizeHost(rawHost);
+  return claimants(matcher, host).length > 0 || matcher.rules.some((r) => hostMatches(r, host));
 }

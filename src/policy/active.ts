@@ -3,11 +3,11 @@
  * not validate does not stop the gate; it fails closed (see failsafePolicy) and says so loudly.
  */
 import files from "../../.generated/policy-files.json";
-import { invalidSelectors } from "../html/rewriter";
 import { type CompiledPolicy, compilePolicy } from "./compile";
 import { type Diagnostic, renderDiagnostics } from "./diagnostics";
 import { loadPolicy, type Policy, type PolicyFiles } from "./load";
 import { vendorFileSchema } from "./schema";
+import { invalidSelectors } from "./selectors";
 
 export interface ActivePolicy {
   policy: CompiledPolicy;

@@ -1,14 +1,15 @@
 /**
- * The `beacon:` blocks of the vendor files, compiled once per isolate into what the routes and the
- * rewriter use. The schema has already checked every rule (src/policy/schema.ts, beaconSchema), so
- * nothing here can fail on a request.
+ * The `beacon:` blocks of the vendor files, compiled once per isolate (by ./compile.ts) into what
+ * the beacon routes and the first-party re-pointing use. The schema has already checked every rule
+ * (./schema.ts, beaconSchema), so nothing here can fail on a request.
  */
-import { normalizePath } from "../html/url-match";
-import type { VendorFile } from "../policy/schema";
-import { compileNameList, compileParamRules, type NameList, type ParamRules } from "./param-rules";
-import type { PiiDetector } from "./pii";
+import { compileNameList, compileParamRules, type NameList, type ParamRules } from "../match/param-rules";
+import { normalizePath } from "../match/url";
+import type { VendorFile } from "./schema";
 
 export type BeaconSource = NonNullable<VendorFile["beacon"]>;
+/** What the schema lets a vendor file ask src/beacon/pii.ts to detect. */
+export type PiiDetectorName = NonNullable<BeaconSource["pii"]>["detect"][number];
 
 export interface StateRules {
   params: ParamRules;
@@ -42,7 +43,7 @@ export interface CompiledBeacon {
   consented: StateRules;
   anonymous?: StateRules;
   urls?: { params: NameList; query: ParamRules };
-  pii?: { params: NameList; detect: readonly PiiDetector[] };
+  pii?: { params: NameList; detect: readonly PiiDetectorName[] };
 }
 
 function stateRules(source: BeaconSource["params"]["consented"]): StateRules {

@@ -3,8 +3,7 @@
  * every problem found. Pure: the Node check script and the worker both call it.
  */
 import type { z } from "zod";
-import { normalizeInline } from "../html/inline-match";
-import { silentSelectorProblem } from "../html/selector-check";
+import { normalizeInline } from "../match/inline";
 import { type Diagnostic, formatPath, preview } from "./diagnostics";
 import {
   type Purpose,
@@ -14,6 +13,7 @@ import {
   type VendorFile,
   vendorFileSchema,
 } from "./schema";
+import { silentSelectorProblem } from "./selectors";
 
 /** What the bundler produces: each file's parsed content, or the parse error it hit. */
 export type PolicyFiles = Readonly<Record<string, unknown>>;

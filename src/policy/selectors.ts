@@ -1,5 +1,9 @@
 /**
- * Selectors lol-html accepts but silently never matches. A vendor selector that never matches
+ * Vendor selectors, checked once when the policy is compiled so that no request meets a bad one.
+ * lol-html is the judge of selector syntax (invalidSelectors asks the runtime's own HTMLRewriter,
+ * which only parses the selector here; src/html/rewriter.ts is what rewrites pages).
+ *
+ * And selectors lol-html accepts but silently never matches. A vendor selector that never matches
  * leaves the vendor's elements in the page, so the policy check refuses these outright.
  *
  * Measured against the runtime's HTMLRewriter (docs/SECURITY.md, O2): a combinator inside
@@ -73,4 +77,16 @@ function hasCombinator(compound: string): boolean {
     if (depth === 0 && (/\s/.test(char) || char === ">" || char === "+" || char === "~")) return true;
   }
   return false;
+}
+
+/** Selectors lol-html rejects; checked once at isolate start so no request meets them. */
+export function invalidSelectors(selectors: readonly string[]): string[] {
+  return selectors.filter((selector) => {
+    try {
+      new HTMLRewriter().on(selector, {});
+      return false;
+    } catch {
+      return true;
+    }
+  });
 }

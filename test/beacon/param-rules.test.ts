@@ -1,7 +1,7 @@
 /** The parameter rules: an allowlist (`keep`) that overrides a denylist (`remove`), then `others`. */
 import { describe, expect, it } from "vitest";
 import { stripUrl } from "../../src/beacon/hit";
-import { compileParamRules, forwards } from "../../src/beacon/param-rules";
+import { compileParamRules, forwards } from "../../src/match/param-rules";
 
 const names = (rules: Parameters<typeof compileParamRules>[0], list: string[]) =>
   list.filter((n) => forwards(compileParamRules(rules), n));

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { parseFragment } from "parse5";
 import { describe, expect, it } from "vitest";
 import { decodeAttributeValue } from "../../src/html/attribute-value";
-import { matchUrl, normalizePath, resolveUrl } from "../../src/html/url-match";
+import { matchUrl, normalizePath, resolveUrl } from "../../src/match/url";
 import { activatePolicy } from "../../src/policy/active";
 import { SHIPPED } from "../helpers/gate";
 import { HTML_ENTITY_NAMES } from "./fixtures/html-entity-names";

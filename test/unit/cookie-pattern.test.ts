@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cookiePattern } from "../../src/consent/withdrawal";
+import { cookiePattern } from "../../src/match/cookie-glob";
 
 /** The definition: `*` is any run of characters, everything else literal, the whole name. */
 function byRegExp(glob: string, name: string): boolean {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { explainInline, type InlinePattern, matchInline, normalizeInline } from "../../src/html/inline-match";
+import { explainInline, type InlinePattern, matchInline, normalizeInline } from "../../src/match/inline";
 import { activatePolicy } from "../../src/policy/active";
 import { SHIPPED } from "../helpers/gate";
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { linearPatternProblem } from "../../src/match/linear-pattern";
 import { activatePolicy } from "../../src/policy/active";
-import { linearPatternProblem } from "../../src/policy/linear-pattern";
 import { SHIPPED } from "../helpers/gate";
 
 describe("linearPatternProblem", () => {

@@ -7,7 +7,7 @@ import {
   normalizePath,
   parseUrlPattern,
   resolveUrl,
-} from "../../src/html/url-match";
+} from "../../src/match/url";
 import { activatePolicy } from "../../src/policy/active";
 import { SHIPPED } from "../helpers/gate";
 

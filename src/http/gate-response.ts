@@ -4,7 +4,8 @@
  */
 import { setCookieName } from "../consent/withdrawal";
 import { CSP_REPORT_PATH, REPORTING_GROUP } from "../csp/header";
-import { type RewritePlan, rewriteHtml } from "../html/rewriter";
+import type { RewritePlan } from "../html/plan";
+import { rewriteHtml } from "../html/rewriter";
 import { mediaType } from "../match/media-type";
 import { errorPage } from "./error-page";
 import { withoutHopByHop } from "./hop-by-hop";

@@ -262,7 +262,7 @@ describe("URL forms", () => {
 });
 
 describe("<base href>", () => {
-  // A <base> on a vendor's host is itself removed (src/html/rewriter.ts), so relative URLs after it
+  // A <base> on a vendor's host is itself removed (src/html/url-attributes.ts), so relative URLs after it
   // stay on the site's own host: nothing relative can reach the vendor, and the fast path that
   // skips relative URLs stays sound.
   it("removes a vendor base, so later relative scripts stay first-party", async () => {

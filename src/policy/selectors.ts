@@ -1,10 +1,8 @@
 /**
- * Vendor selectors, checked once when the policy is compiled so that no request meets a bad one.
- * lol-html is the judge of selector syntax (invalidSelectors asks the runtime's own HTMLRewriter,
- * which only parses the selector here; src/html/rewriter.ts is what rewrites pages).
- *
- * And selectors lol-html accepts but silently never matches. A vendor selector that never matches
- * leaves the vendor's elements in the page, so the policy check refuses these outright.
+ * Selectors lol-html accepts but silently never matches. A vendor selector that never matches
+ * leaves the vendor's elements in the page, so the policy check refuses these outright. (Whether
+ * lol-html accepts a selector at all is asked of the runtime when the policy is activated:
+ * ./active.ts invalidSelectors.)
  *
  * Measured against the runtime's HTMLRewriter (docs/SECURITY.md, O2): a combinator inside
  * `:not()` (`p:not(div p)`, `p:not(div > p)`) parses, and then the whole selector matches no
@@ -77,16 +75,4 @@ function hasCombinator(compound: string): boolean {
     if (depth === 0 && (/\s/.test(char) || char === ">" || char === "+" || char === "~")) return true;
   }
   return false;
-}
-
-/** Selectors lol-html rejects; checked once at isolate start so no request meets them. */
-export function invalidSelectors(selectors: readonly string[]): string[] {
-  return selectors.filter((selector) => {
-    try {
-      new HTMLRewriter().on(selector, {});
-      return false;
-    } catch {
-      return true;
-    }
-  });
 }

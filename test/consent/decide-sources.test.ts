@@ -7,9 +7,9 @@ import { decide } from "../../src/consent/decide";
 import { readGatekeeperSource } from "../../src/consent/sources/gatekeeper";
 import { activatePolicy } from "../../src/policy/active";
 import { consentCookie, NOW, SHIPPED, shippedFiles } from "../helpers/gate";
-import { ALLOWS, SOURCES } from "./combos";
-import { COOKIEBOT, ccValue, cookiebotValue } from "./fixtures";
-import { context } from "./shipped";
+import { ALLOWS, SOURCES } from "./sources/combos";
+import { COOKIEBOT, ccValue, cookiebotValue } from "./sources/fixtures";
+import { context } from "./sources/shipped";
 
 const DAY = 86400;
 const { policy } = activatePolicy(SHIPPED);

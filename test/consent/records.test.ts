@@ -11,7 +11,7 @@ import { createApp } from "../../src/app";
 import { consentHistory, formatHistory, historySql, type RecordRow } from "../../src/consent/records";
 import { activatePolicy } from "../../src/policy/active";
 import { consentCookie, consentForm, html, NOW, ORIGIN, SHIPPED, SITE } from "../helpers/gate";
-import { SOURCES } from "../sources/combos";
+import { SOURCES } from "./sources/combos";
 
 const DB = (env as unknown as { CONSENT_DB: D1Database }).CONSENT_DB;
 const DAY = 86400;

@@ -5,7 +5,7 @@ import { decodeAttributeValue } from "../../src/html/attribute-value";
 import { matchUrl, normalizePath, resolveUrl } from "../../src/match/url";
 import { activatePolicy } from "../../src/policy/active";
 import { SHIPPED } from "../helpers/gate";
-import { HTML_ENTITY_NAMES } from "./fixtures/html-entity-names";
+import { HTML_ENTITY_NAMES } from "./html-entity-names";
 
 /** What a browser makes of a raw, double-quoted attribute value: parse5 is the reference parser. */
 function browserValue(raw: string): string {

@@ -1,8 +1,8 @@
 /** consent.sources and records in a site file: the shipped ones, and what an operator reads when they are wrong. */
 import { describe, expect, it } from "vitest";
 import { loadPolicy } from "../../src/policy/load";
+import { shippedSite } from "../consent/sources/shipped";
 import { shippedFiles } from "../helpers/gate";
-import { shippedSite } from "./shipped";
 
 const SITE = "policies/sites/default.yaml";
 function diagnosticsAfter(edit: (site: Record<string, any>) => void) {

@@ -1,5 +1,5 @@
 /** One valid cookie per source, fresh at NOW, and what each allows alone under the shipped policy. */
-import { consentCookie, NOW } from "../helpers/gate";
+import { consentCookie, NOW } from "../../helpers/gate";
 import { ccValue, cookiebotValue, oneTrustValue } from "./fixtures";
 import { tcString } from "./tcf-strings";
 

@@ -1,6 +1,6 @@
 /** Cookiebot `CookieConsent` adapter, on the values in ./fixtures.ts (sources cited there). */
 import { describe, expect, it } from "vitest";
-import { parseCookiebotObject, readCookiebotSource } from "../../src/consent/sources/cookiebot";
+import { parseCookiebotObject, readCookiebotSource } from "../../../src/consent/sources/cookiebot";
 import { COOKIEBOT, cookiebotValue } from "./fixtures";
 import { ALL_OPTIONAL, context, shippedSource } from "./shipped";
 

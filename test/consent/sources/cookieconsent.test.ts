@@ -1,6 +1,6 @@
 /** orestbida/cookieconsent v3 `cc_cookie` adapter, on the values in ./fixtures.ts (sources cited there). */
 import { describe, expect, it } from "vitest";
-import { readCookieConsentSource } from "../../src/consent/sources/cookieconsent";
+import { readCookieConsentSource } from "../../../src/consent/sources/cookieconsent";
 import { CC, ccValue } from "./fixtures";
 import { ALL_OPTIONAL, context, shippedSource } from "./shipped";
 

@@ -4,7 +4,7 @@
  * allow, and a choice posted to the gatekeeper then overrides every other consent manager.
  */
 import { describe, expect, it } from "vitest";
-import { html, makeGate, stripInjected } from "../helpers/gate";
+import { html, makeGate, stripInjected } from "../../helpers/gate";
 import { ALLOWS, SOURCES } from "./combos";
 import { COOKIEBOT, ONETRUST } from "./fixtures";
 

@@ -1,6 +1,6 @@
 /** OneTrust `OptanonConsent` adapter, on the values in ./fixtures.ts (sources cited there). */
 import { describe, expect, it } from "vitest";
-import { parseOneTrustGroups, readOneTrustSource } from "../../src/consent/sources/onetrust";
+import { parseOneTrustGroups, readOneTrustSource } from "../../../src/consent/sources/onetrust";
 import { ONETRUST, oneTrustValue } from "./fixtures";
 import { context, shippedSource } from "./shipped";
 

@@ -6,9 +6,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decide } from "../../src/consent/decide";
-import { activatePolicy } from "../../src/policy/active";
-import { consentCookie, NOW, SHIPPED } from "../helpers/gate";
+import { decide } from "../../../src/consent/decide";
+import { activatePolicy } from "../../../src/policy/active";
+import { consentCookie, NOW, SHIPPED } from "../../helpers/gate";
 import { SOURCES } from "./combos";
 import { ccValue, cookiebotValue, oneTrustValue, TCF } from "./fixtures";
 import { tcString } from "./tcf-strings";

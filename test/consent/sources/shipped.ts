@@ -1,9 +1,9 @@
 /** The shipped site's consent sources, and a context for calling one adapter directly. */
 
-import type { SourceContext } from "../../src/consent/sources";
-import { activatePolicy } from "../../src/policy/active";
-import type { SourceOf, SourceType } from "../../src/policy/consent-sources";
-import { SHIPPED } from "../helpers/gate";
+import type { SourceContext } from "../../../src/consent/sources";
+import { activatePolicy } from "../../../src/policy/active";
+import type { SourceOf, SourceType } from "../../../src/policy/consent-sources";
+import { SHIPPED } from "../../helpers/gate";
 
 export const shippedSite = activatePolicy(SHIPPED).policy.sites[0]!;
 

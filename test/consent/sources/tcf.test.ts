@@ -4,7 +4,7 @@
  */
 import { RestrictionType } from "@iabtcf/core";
 import { describe, expect, it } from "vitest";
-import { decodeTcString, readTcfSource } from "../../src/consent/sources/tcf";
+import { decodeTcString, readTcfSource } from "../../../src/consent/sources/tcf";
 import { TCF } from "./fixtures";
 import { context, shippedSource } from "./shipped";
 import { tcString } from "./tcf-strings";

@@ -3,19 +3,13 @@
  * tcf, cookieconsent): the first present and valid one decides; the others are skipped.
  */
 import { describe, expect, it } from "vitest";
-import { decide } from "../../src/consent/decide";
 import { readGatekeeperSource } from "../../src/consent/sources/gatekeeper";
 import { activatePolicy } from "../../src/policy/active";
-import { consentCookie, NOW, SHIPPED, shippedFiles } from "../helpers/gate";
+import { consentCookie, NOW, shippedFiles } from "../helpers/gate";
+import { DAY, decideWith, sorted } from "./decide-fixture";
 import { ALLOWS, SOURCES } from "./sources/combos";
 import { COOKIEBOT, ccValue, cookiebotValue } from "./sources/fixtures";
 import { context } from "./sources/shipped";
-
-const DAY = 86400;
-const { policy } = activatePolicy(SHIPPED);
-const decideWith = (headers: Record<string, string>, p = policy) =>
-  decide(p, { host: "kevyt.example", headers: new Headers(headers) }, NOW);
-const sorted = (s: ReadonlySet<string>) => [...s].sort();
 
 describe("each source alone", () => {
   it.each(Object.keys(SOURCES) as Array<keyof typeof SOURCES>)("%s decides, and decision.source says so", (name) => {

@@ -1,21 +1,11 @@
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { serializeConsentValue } from "../../src/consent/cookie";
-import { decide } from "../../src/consent/decide";
 import { activatePolicy } from "../../src/policy/active";
-import type { CompiledPolicy } from "../../src/policy/compile";
-import { consentCookie, NOW, SHIPPED, shippedFiles } from "../helpers/gate";
+import { consentCookie, NOW, shippedFiles } from "../helpers/gate";
+import { DAY, decideWith, policy, refusedIds, sorted } from "./decide-fixture";
 
-const DAY = 86400;
 const OPTIONAL = ["analytics", "functional", "marketing", "social"] as const;
-const { policy } = activatePolicy(SHIPPED);
-
-function decideWith(headers: Record<string, string>, p: CompiledPolicy = policy, host = "kevyt.example") {
-  return decide(p, { host, headers: new Headers(headers) }, NOW);
-}
-const sorted = (s: ReadonlySet<string>) => [...s].sort();
-const refusedIds = (p: CompiledPolicy, refused: readonly boolean[]) =>
-  p.vendors.filter((v) => refused[v.index]).map((v) => v.id);
 const cookieAt = (issuedAt: number, purposes: string[] = ["analytics"]) => ({
   cookie: consentCookie(purposes, 1, issuedAt),
 });

@@ -1,4 +1,4 @@
-/** The CSP built from the decision (issue 6), and the report endpoint. */
+/** The CSP built from the decision, and the report endpoint. */
 import { describe, expect, it, vi } from "vitest";
 import { summarise } from "../../scripts/csp-report";
 import { activatePolicy } from "../../src/policy/active";

@@ -1,5 +1,5 @@
 /**
- * The Marks of /work/shared/reference/CONTRACT.md, one explicit case each: with a purpose
+ * The contract's Marks, one explicit case each: with a purpose
  * refused, no element that would make the browser contact that purpose's vendors reaches the
  * browser, and nothing else changes. Every case runs through the real app (makeGate) with the
  * body in one chunk and one byte at a time, and states the exact output, read without the

@@ -1,5 +1,5 @@
 /**
- * Fault injection (issue 9): what the visitor gets when the origin misbehaves or the page is
+ * Fault injection: what the visitor gets when the origin misbehaves or the page is
  * hostile. The rule in every case: never a complete-looking page with a refused tag in it.
  */
 import { env } from "cloudflare:workers";

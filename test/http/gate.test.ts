@@ -29,7 +29,7 @@ describe("gate", () => {
     });
     const out = await res.text();
     expect(out).not.toBe(PAGE);
-    // Apart from injected elements, only the gtag.js URL may differ: re-pointed to /__gk/ga (issue 3).
+    // Apart from injected elements, only the gtag.js URL may differ: re-pointed to /__gk/ga (first-party analytics).
     expectPage(await stripInjected(out), PAGE);
   });
   it("keeps gtag and drops GTM with analytics only", async () => {

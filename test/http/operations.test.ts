@@ -1,4 +1,4 @@
-/** Shadow mode and the structured request log (issue 10). */
+/** Shadow mode and the structured request log. */
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { consentCookie, html, makeGate, shippedFiles } from "../helpers/gate";

@@ -1,5 +1,5 @@
 /**
- * The visitor's side (issue 4): banner, footer link, preferences, declaration, withdrawal that
+ * The visitor's side: banner, footer link, preferences, declaration, withdrawal that
  * deletes, Google Consent Mode, placeholders. Through the whole app with an injected origin.
  */
 import { describe, expect, it } from "vitest";

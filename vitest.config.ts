@@ -1,10 +1,12 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { configDefaults, defineConfig } from "vitest/config";
 // @ts-expect-error plain ESM script without types
-import { bundlePolicies } from "./scripts/policy-bundle.mjs";
+import { bundlePolicies, bundleTestPolicies } from "./scripts/policy-bundle.mjs";
 
-// The worker imports the bundled policy; build it before anything is compiled.
+// The worker imports the bundled policy, and the tests their own (test/fixtures/policies,
+// test/README.md); build both before anything is compiled.
 bundlePolicies();
+bundleTestPolicies();
 // The consent records schema, applied to the test D1 database by test/helpers/apply-migrations.ts.
 const migrations = await readD1Migrations("./migrations");
 

@@ -141,7 +141,7 @@ describe("analytics refused", () => {
     ["GET", PAGE_VIEW_GET, ""],
     ["POST", BATCH_QUERY, BATCH_BODY],
     ["GET", IDENTIFYING_GET, ""],
-  ])("drops a %s hit entirely (shipped policy: withoutConsent drop)", (method, query, body) => {
+  ])("drops a %s hit entirely (test policy: withoutConsent drop)", (method, query, body) => {
     expect(planBeacon(SHIPPED_BEACON, hit(query, { method, body, allowed: false }))).toEqual({
       kind: "drop",
       reason: "no consent",

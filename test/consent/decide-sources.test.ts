@@ -1,5 +1,5 @@
 /**
- * decide() walking the shipped site's sources in priority order (gatekeeper, cookiebot, onetrust,
+ * decide() walking the test site's sources in priority order (gatekeeper, cookiebot, onetrust,
  * tcf, cookieconsent): the first present and valid one decides; the others are skipped.
  */
 import { describe, expect, it } from "vitest";

@@ -10,8 +10,8 @@ const cookieAt = (issuedAt: number, purposes: string[] = ["analytics"]) => ({
   cookie: consentCookie(purposes, 1, issuedAt),
 });
 
-describe("decide with the shipped policy", () => {
-  it("the shipped policy is valid, so the test below is about decide", () => {
+describe("decide with the test policy", () => {
+  it("the test policy is valid, so the test below is about decide", () => {
     expect(policy.failsafe).toBe(false);
     expect(sorted(policy.required)).toEqual(["necessary"]);
   });
@@ -54,7 +54,7 @@ describe("decide with the shipped policy", () => {
     expect(d.consent).toBeUndefined();
   });
 
-  // lifetimeDays is 365 in the shipped site; 24 h of clock skew is tolerated forward.
+  // lifetimeDays is 365 in the test site; 24 h of clock skew is tolerated forward.
   it.each([
     ["issued just now", NOW, "consent"],
     ["issued exactly lifetimeDays ago", NOW - 365 * DAY, "consent"],
@@ -99,7 +99,7 @@ describe("decide with the shipped policy", () => {
     );
   });
 
-  describe("Global Privacy Control (the shipped site honours it and refuses marketing)", () => {
+  describe("Global Privacy Control (the test site honours it and refuses marketing)", () => {
     const all = consentCookie([...OPTIONAL]);
     it.each([
       ["1", true],
@@ -181,7 +181,7 @@ describe("decide with the shipped policy", () => {
       );
     });
 
-    it("the shipped '*' site claims every host", () => {
+    it("the test policy's '*' site claims every host", () => {
       for (const host of ["localhost", "127.0.0.1", "kevyt.example", "[::1]"])
         expect(decideWith({}, policy, host).site?.id).toBe("default");
     });

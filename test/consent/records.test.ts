@@ -171,7 +171,7 @@ describe("a visitor's history", () => {
   });
 });
 
-describe("retention (records.retentionDays: 1095 in the shipped site)", () => {
+describe("retention (records.retentionDays: 1095 in the test site)", () => {
   it("a write deletes records older than the retention period and keeps the rest", async () => {
     const insert = (id: string, at: number) =>
       DB.prepare(

@@ -53,7 +53,7 @@ describe("matchInline", () => {
     expect(matchInline([], "gtag('config'")).toEqual([]);
   });
 
-  it("finds every shipped snippet in any whitespace, case and quote variant", () => {
+  it("finds every snippet of the test policy in any whitespace, case and quote variant", () => {
     const { policy } = activatePolicy(SHIPPED);
     const files = policy.vendorFiles;
     fc.assert(
@@ -125,7 +125,7 @@ describe("explainInline (one automaton for all snippets)", () => {
     );
   });
 
-  it("agrees on any strings and the shipped snippets", () => {
+  it("agrees on any strings and the test policy's snippets", () => {
     const { policy } = activatePolicy(SHIPPED);
     const shipped = fc.constantFrom(...policy.vendorFiles.flatMap((v) => v.inline));
     fc.assert(

@@ -5,7 +5,7 @@ import { activatePolicy } from "../../src/policy/active";
 import { SHIPPED } from "../helpers/gate";
 
 describe("linearPatternProblem", () => {
-  it("accepts every tag query pattern the shipped policy holds", () => {
+  it("accepts every tag query pattern the test policy holds", () => {
     const { policy } = activatePolicy(SHIPPED);
     const sources = policy.vendorFiles.flatMap((v) => Object.values(v.beacon?.tag?.query ?? {}));
     expect(sources.length).toBeGreaterThan(0);

@@ -27,7 +27,7 @@ const GTM = "google-tag-manager";
 const GA = "google-analytics";
 const ADS = "google-ads";
 
-describe("matchUrl with the shipped vendors", () => {
+describe("matchUrl with the test policy's vendors", () => {
   it.each([
     // Google's shared host: URL rules decide, the longest path and a query condition win.
     ["https://www.googletagmanager.com/gtm.js?id=GTM-ABC", [GTM]],

@@ -1,4 +1,4 @@
-/** The `beacon:` block of a vendor file: the shipped one compiles, broken ones say what to fix. */
+/** The `beacon:` block of a vendor file: the test one compiles, broken ones say what to fix. */
 import { describe, expect, it } from "vitest";
 import { activatePolicy } from "../../src/policy/active";
 import { renderDiagnostics } from "../../src/policy/diagnostics";
@@ -15,7 +15,7 @@ function diagnose(edit: (beacon: any) => void) {
   return result.diagnostics;
 }
 
-describe("the shipped beacon policy", () => {
+describe("the test beacon policy", () => {
   it("compiles once into one beacon for google-analytics", () => {
     const { policy, diagnostics } = activatePolicy(SHIPPED);
     expect(diagnostics).toEqual([]);

@@ -1,4 +1,4 @@
-/** consent.sources and records in a site file: the shipped ones, and what an operator reads when they are wrong. */
+/** consent.sources and records in a site file: the test ones, and what an operator reads when they are wrong. */
 import { describe, expect, it } from "vitest";
 import { loadPolicy } from "../../src/policy/load";
 import { shippedSite } from "../consent/sources/shipped";
@@ -14,7 +14,7 @@ function diagnosticsAfter(edit: (site: Record<string, any>) => void) {
     : result.diagnostics.map((d) => ({ path: d.path, expected: d.expected, received: d.received, fix: d.fix }));
 }
 
-describe("the shipped site", () => {
+describe("the test site", () => {
   it("lists gatekeeper, cookiebot, onetrust, tcf, cookieconsent, in that order, with fail-closed options", () => {
     expect(shippedSite.consent.sources.map((s) => s.type)).toEqual([
       "gatekeeper",

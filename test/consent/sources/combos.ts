@@ -1,4 +1,4 @@
-/** One valid cookie per source, fresh at NOW, and what each allows alone under the shipped policy. */
+/** One valid cookie per source, fresh at NOW, and what each allows alone under the test policy. */
 import { consentCookie, NOW } from "../../helpers/gate";
 import { ccValue, cookiebotValue, oneTrustValue } from "./fixtures";
 import { tcString } from "./tcf-strings";

@@ -9,7 +9,7 @@ const read = (value: string, at: number, source = shipped) =>
   readCookiebotSource(source, context(`other=1; CookieConsent=${value}`, at));
 const AT = COOKIEBOT.statisticsExplicit.at;
 
-describe("Cookiebot CookieConsent under the shipped mapping", () => {
+describe("Cookiebot CookieConsent under the test site's mapping", () => {
   it.each([
     ["0: necessary only (Cookiebot knowledge base)", COOKIEBOT.declined, AT, { state: "valid", purposes: [] }],
     [

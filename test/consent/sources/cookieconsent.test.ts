@@ -8,7 +8,7 @@ const shipped = shippedSource("cookieconsent");
 const read = (value: string, at: number, source = shipped) =>
   readCookieConsentSource(source, context(`cc_cookie=${value}; other=1`, at));
 
-describe("cookieconsent cc_cookie under the shipped mapping (functionality, analytics, marketing)", () => {
+describe("cookieconsent cc_cookie under the test site's mapping (functionality, analytics, marketing)", () => {
   it.each([
     ["live: necessary, analytics, marketing", CC.analyticsMarketing, ["analytics", "marketing", "social"]],
     ["live: necessary only", CC.necessaryOnly, []],

@@ -1,5 +1,5 @@
 /**
- * The whole worker (makeGate: the real app and the shipped policy, an injected origin): each
+ * The whole worker (makeGate: the real app and the test policy, an injected origin): each
  * consent source alone and in combination removes exactly the tags of the purposes it does not
  * allow, and a choice posted to the gatekeeper then overrides every other consent manager.
  */
@@ -8,7 +8,7 @@ import { html, makeGate, stripInjected } from "../../helpers/gate";
 import { ALLOWS, SOURCES } from "./combos";
 import { COOKIEBOT, ONETRUST } from "./fixtures";
 
-/** One tag per optional purpose of the shipped policy. */
+/** One tag per optional purpose of the test policy. */
 const TAGS: Record<string, string> = {
   functional: '<script src="https://widget.intercom.io/widget/demoapp1"></script>',
   analytics: '<script async src="https://www.googletagmanager.com/gtag/js?id=G-DEMO12345"></script>',

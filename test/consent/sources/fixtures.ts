@@ -123,7 +123,7 @@ export const ONETRUST = {
     alertBoxClosed: "2024-01-08T16:40:37.807Z",
     at: seconds("2024-01-09T16:20:35Z") + DAY,
   },
-  /** LIVE (code index file id 317684013): a site's own group ids (1, 2, 3, 4, BG71), none of the shipped C000x. */
+  /** LIVE (code index file id 317684013): a site's own group ids (1, 2, 3, 4, BG71), none of the test site's C000x. */
   customGroups: {
     value:
       "isGpcEnabled=0&datestamp=Fri+Nov+14+2025+09%3A30%3A31+GMT%2B0500+(Pakistan+Standard+Time)&version=202506.1.0&browserGpcFlag=0&isIABGlobal=false&hosts=&landingPath=NotLandingPage&groups=1%3A1%2C3%3A1%2CBG71%3A1%2C2%3A1%2C4%3A1&AwaitingReconsent=false",

@@ -9,7 +9,7 @@ const lenient = { ...shipped, requireInteraction: false };
 const read = (header: string, at: number, source = shipped) => readOneTrustSource(source, context(header, at));
 const withBox = (value: string, closed: string) => `OptanonConsent=${value}; OptanonAlertBoxClosed=${closed}`;
 
-describe("OneTrust OptanonConsent under the shipped mapping", () => {
+describe("OneTrust OptanonConsent under the test site's mapping", () => {
   it("the commercetools README value: C0002 (performance) refused, the rest granted", () => {
     const v = ONETRUST.commercetools;
     // Chosen in the banner (interactionCount=1) and closed the same day.
@@ -59,7 +59,7 @@ describe("OneTrust OptanonConsent under the shipped mapping", () => {
     expect(read(withBox(v.value, "2024-02-23T19:58:41.000Z"), v.at)).toMatchObject({ state: "outdated" });
   });
 
-  it("a site's own group ids (live) map to nothing under the shipped C000x mapping", () => {
+  it("a site's own group ids (live) map to nothing under the test site's C000x mapping", () => {
     const v = ONETRUST.customGroups;
     expect(read(withBox(v.value, "2025-11-14T04:30:31.000Z"), v.at)).toEqual({ state: "valid", purposes: [] });
   });

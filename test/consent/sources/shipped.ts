@@ -1,4 +1,4 @@
-/** The shipped site's consent sources, and a context for calling one adapter directly. */
+/** The test policy's site's consent sources, and a context for calling one adapter directly. */
 
 import type { SourceContext } from "../../../src/consent/sources";
 import { activatePolicy } from "../../../src/policy/active";
@@ -9,7 +9,7 @@ export const shippedSite = activatePolicy(SHIPPED).policy.sites[0]!;
 
 export function shippedSource<T extends SourceType>(type: T): SourceOf<T> {
   const found = shippedSite.consent.sources.find((s) => s.type === type);
-  if (!found) throw new Error(`the shipped site has no ${type} source`);
+  if (!found) throw new Error(`the test site has no ${type} source`);
   return found as SourceOf<T>;
 }
 

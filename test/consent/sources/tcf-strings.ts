@@ -1,7 +1,7 @@
 /**
  * TC strings of exact purpose and vendor combinations, encoded with @iabtcf/core itself (the
  * decoder under test is the same library's). Encoding needs a Global Vendor List; a minimal one
- * with the two vendors the shipped policy names is built here, offline.
+ * with the two vendors the test policy names is built here, offline.
  */
 import { GVL, PurposeRestriction, type RestrictionType, TCModel, TCString } from "@iabtcf/core";
 

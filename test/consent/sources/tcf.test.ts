@@ -33,7 +33,7 @@ describe("@iabtcf/core inside workerd", () => {
   });
 });
 
-describe("TCF under the shipped mapping (analytics: 1, 8, 9 + vendor 755; marketing: 1, 2, 3, 4, 7 + 755, 804)", () => {
+describe("TCF under the test site's mapping (analytics: 1, 8, 9 + vendor 755; marketing: 1, 2, 3, 4, 7 + 755, 804)", () => {
   it.each([
     [
       "live accept all (infojobs.net)",

@@ -6,7 +6,7 @@ import { SHIPPED } from "../helpers/gate";
 
 const VENDOR_DIR = "policies/vendors/";
 
-describe("the shipped policy", () => {
+describe("the test policy", () => {
   const loaded = loadPolicy(SHIPPED);
 
   it("loads with zero diagnostics", () => {

@@ -4,8 +4,10 @@
  * https://developers.google.com/tag-platform/security/guides/consent#set_default_consent_state
  */
 import type { ConsentState } from "../consent/consent-mode";
-import { nonceAttribute } from "./escape";
+import { html, nonceAttribute, raw } from "./html";
 
 export function renderConsentModeScript(state: ConsentState, nonce: string | undefined): string {
-  return `<script data-gatekeeper${nonceAttribute(nonce)}>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}gtag("consent","default",${JSON.stringify(state)});</script>`;
+  return String(
+    html`<script data-gatekeeper${nonceAttribute(nonce)}>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}gtag("consent","default",${raw(JSON.stringify(state))});</script>`,
+  );
 }

@@ -63,7 +63,7 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
   // filtering changes it, which re-pointing would.
   const repoint = depth === 0 && ctx.mutate ? plan.repoint : null;
   if (repoint) rewriter.on(select.repoint(), repointHandler(ctx, repoint));
-  if (!anyRefused) return finish(rewriter, ctx, false);
+  if (!anyRefused) return finish(rewriter, ctx);
 
   rewriter.on("[ping]", pingHandler(ctx));
   rewriter.on("iframe[srcdoc]", srcdocHandler(ctx, filter));
@@ -71,15 +71,15 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
     if (decision.refused[vendor]) rewriter.on(selector, vendorSelectorHandler(ctx, selector, vendor));
   registerInlineScripts(rewriter, ctx);
   rewriter.on("noscript", noscriptHandler(ctx, filter));
-  return finish(rewriter, ctx, true);
+  return finish(rewriter, ctx);
 }
 
 /** The gatekeeper's own elements, last, and the end of the document. */
-function finish(rewriter: HTMLRewriter, ctx: DocumentContext, withEnd: boolean): HTMLRewriter {
+function finish(rewriter: HTMLRewriter, ctx: DocumentContext): HTMLRewriter {
   const { plan, depth } = ctx;
   if (depth === 0 && plan.injections) registerInjections(rewriter, plan.injections, ctx.removed);
   const onEnd = plan.onEnd;
-  if (withEnd && depth === 0 && onEnd) rewriter.onDocument({ end: () => onEnd() });
+  if (depth === 0 && onEnd) rewriter.onDocument({ end: () => onEnd() });
   return rewriter;
 }
 

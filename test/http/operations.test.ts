@@ -93,6 +93,13 @@ describe("the request log", () => {
     expect(typeof line.ms).toBe("number");
   });
 
+  it("logs a page once it has streamed through when every purpose is allowed (nothing to remove)", async () => {
+    const { request } = makeGate(() => html(PAGE));
+    const all = ["functional", "analytics", "marketing", "social"];
+    const { lines } = await logged(() => request("/kaikki", { headers: { cookie: consentCookie(all) } }));
+    expect(lines).toEqual([expect.objectContaining({ path: "/kaikki", html: true, basis: "consent", removed: {} })]);
+  });
+
   it("logs non-HTML responses at once, with nothing removed", async () => {
     const { request } = makeGate(() => new Response("{}", { headers: { "content-type": "application/json" } }));
     const { lines } = await logged(() => request("/api"));

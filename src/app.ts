@@ -38,7 +38,8 @@ export function createApp(options: AppOptions) {
   registerBeaconRoutes(app, { policy, decide: decideFor, vendorFetch: options.vendorFetch });
   registerCspRoutes(app, { policy });
   app.all("/__gk/*", (c) => c.text("Not found.\n", 404));
-  app.all("*", proxy({ policy, decide: decideFor, fetch: options.fetch }));
+  const gate = proxy({ policy, decide: decideFor, fetch: options.fetch });
+  app.all("*", (c) => gate(c.req.raw, c.env));
 
   app.onError((error) => {
     console.error(`tag-gatekeeper: ${error instanceof Error ? error.name : "error"} while handling a request`);

@@ -5,7 +5,6 @@
  * (src/beacon/repoint.ts), what to inject (src/ui/injections.ts). Shadow mode is a flag: the same
  * plan runs dry, and nothing about the request or the page changes.
  */
-import type { Context } from "hono";
 import { repointFor } from "../beacon/repoint";
 import type { Decision } from "../consent/decide";
 import { refusedCookieRule, stripRefusedCookies, withdrawalCookies } from "../consent/withdrawal";
@@ -35,17 +34,17 @@ export interface ProxyDeps {
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_INLINE_LIMIT = 1024 * 1024;
 
+/** The proxy's handler: a request and the worker's bindings in, the gated response out. */
 export function proxy({ policy, decide, fetch: originFetch }: ProxyDeps) {
   const fetcher = originFetch ?? ((input, init) => fetch(input, init));
-  return async (c: Context<{ Bindings: Env }>): Promise<Response> => {
-    const request = c.req.raw;
+  return async (request: Request, env: Partial<Env> | undefined): Promise<Response> => {
     // WebSockets are not documents: the runtime forwards the upgrade as it is.
     if (request.headers.get("upgrade")?.toLowerCase() === "websocket") return fetch(request);
     const started = Date.now();
     const decision = decide(request);
     const pageUrl = new URL(request.url);
     // A plain var: its declared type is wrangler.toml's empty default, its value any URL.
-    const origin: string | undefined = c.env?.ORIGIN || undefined;
+    const origin: string | undefined = env?.ORIGIN || undefined;
     const site = decision.site;
     // Shadow mode judges everything and changes nothing: not the request, not the page.
     const shadow = site?.mode === "shadow";
@@ -74,7 +73,7 @@ export function proxy({ policy, decide, fetch: originFetch }: ProxyDeps) {
           removed,
           ms: Date.now() - started,
         }),
-        c.env?.GK_METRICS,
+        env?.GK_METRICS,
       );
     // A filtered <noscript> is counted through the elements removed inside it.
     const onRemoved = (r: Removal) => {

@@ -1,4 +1,4 @@
-// The browser phase (issue 18, "against what sites use instead"): the demo page in Chromium on an
+// The browser phase ("against what sites use instead"): the demo page in Chromium on an
 // emulated slow phone, three ways, the same number of runs each, interleaved:
 //   gatekeeper  through the gatekeeper, no consent (what a first visitor gets)
 //   cmp         straight from the origin with vanilla-cookieconsent holding the same tags back

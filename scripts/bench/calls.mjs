@@ -1,4 +1,4 @@
-// Calls from lol-html into JavaScript per request (issue 18: "count calls into JavaScript on hot
+// Calls from lol-html into JavaScript per request ("count calls into JavaScript on hot
 // paths"; each costs about 20 µs in workerd, see the anatomy phase). A counting build of a worker
 // is the worker itself with count-calls.worker.mjs loaded first; it is served from a workerd of its
 // own (never the one the load phase times) and asked, after each batch of requests, how many calls

@@ -1,4 +1,4 @@
-// The fault phase of `npm run bench` (issue 9, "Under load"): FAULT_REQUESTS requests at
+// The fault phase of `npm run bench` ("Under load"): FAULT_REQUESTS requests at
 // FAULT_CONNECTIONS connections through the gatekeeper (the deploy bundle run.mjs serves), mixing
 // consent states, healthy pages and origin faults (the bench origin's /fault/ routes,
 // fault-routes.mjs). Every response is read to its end and checked: its status, and whether its

@@ -1,5 +1,5 @@
-// Before and after each round of speed work (issues 8 and 18), as measured by `npm run bench` at
-// the time: the 200 KB page at 10 connections (8 from issue 18 on). Each entry is what that run's
+// Before and after each round of speed work (the speed rounds), as measured by `npm run bench` at
+// the time: the 200 KB page at 10 connections (8 from the platform-minimum round on). Each entry is what that run's
 // docs/BENCHMARKS.md said; the entry marked `current` takes this run's own numbers in the report
 // (report.mjs). Data only.
 

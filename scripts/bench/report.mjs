@@ -152,7 +152,7 @@ function methodSection(r) {
 
 // ─── Targets ────────────────────────────────────────────────────────────────────────────────────
 
-/** The Targets rows of issue 8: the 200 KB page against the floor. */
+/** The first speed targets: the 200 KB page against the floor. */
 function floorTargetRows(r) {
   const top = loadConnections(r);
   const floor = cell(r, "page-200k", top, "floor");
@@ -167,7 +167,7 @@ function floorTargetRows(r) {
   ];
 }
 
-/** The Targets rows of issue 18: every gatekeeper state on every page against the minimum, and the cache. */
+/** The targets against the platform minimum: every gatekeeper state on every page against the minimum, and the cache. */
 function minimumTargetRows(r) {
   const top = loadConnections(r);
   const pages = Object.keys(PAGE_LABEL);
@@ -263,7 +263,7 @@ function minimumSection(r) {
 
 What HTMLRewriter itself forces, measured in the same run: the **minimum** is a worker with a
 single no-op text handler on \`script:not([src])\`, built and served like the floor. At ${top} connections,
-${r.config.ROUNDS} paired rounds; each ratio is the median of its per-round ratios. Targets (issue 18): CPU
+${r.config.ROUNDS} paired rounds; each ratio is the median of its per-round ratios. Targets: CPU
 above the floor ≤ 1.25× the minimum's, throughput ≥ 0.8× the minimum's, in every consent state
 on every page.
 
@@ -525,7 +525,7 @@ function verdicts(fr) {
   };
 }
 
-/** The Targets rows of issue 9's load run and 50 MB body. */
+/** The targets of the load run with faults and the 50 MB body. */
 function faultsTargetRows(fr) {
   const m = fr.mix;
   const v = verdicts(fr);

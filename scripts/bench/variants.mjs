@@ -14,7 +14,7 @@ import { getOnce } from "./load.mjs";
 const ROOT = join(dirname(new URL(import.meta.url).pathname), "..", "..");
 
 /**
- * Targets by role (issue 18), reported met or missed, never asserted. `metric` is a per-round
+ * Targets by role, reported met or missed, never asserted. `metric` is a per-round
  * ratio of this variant to `against` (the median over the paired rounds is what is judged):
  *   cpuAboveFloor  (CPU per request − the floor's) ÷ the same for `against`
  *   cpu            CPU per request ÷ `against`'s
@@ -78,7 +78,7 @@ export function loadVariants({ originUrl, floor, minimum, gate }) {
 export const SHARED_PREFIX = "/public";
 
 /**
- * The slot for the consent-bucket cache's hit path (issue 18): the same gatekeeper, no consent,
+ * The slot for the consent-bucket cache's hit path: the same gatekeeper, no consent,
  * on pages the origin marks shareable, whose answers come from a Cache API entry. It joins the
  * load phase as one more variant (role cacheHit, held to TARGETS.cacheHit) as soon as the
  * gatekeeper says `X-Gatekeeper-Cache: hit` on a repeated request for such a page; until then this

@@ -39,7 +39,7 @@ export function buildBundle(outdir, root = ROOT) {
 }
 
 /**
- * The platform minimum (issue 18): what any HTMLRewriter gatekeeper must at least do. Judging an
+ * The platform minimum: what any HTMLRewriter gatekeeper must at least do. Judging an
  * inline script needs its text, so lol-html must hand every inline script's text to JavaScript;
  * the cheapest way is one no-op text handler on `script:not([src])`.
  */

@@ -7,7 +7,7 @@
  *   ... | npm run csp:report                       (standard input)
  *   npm run --silent csp:report -- --propose tail.jsonl > policies/vendors/site-hosts.yaml
  *     (a vendor file allowing, under the required purpose, the hosts no vendor file names)
- * With the CSP_REPORTS Analytics Engine binding, query the dataset instead (see README).
+ * With the CSP_REPORTS Analytics Engine binding, query the dataset instead (docs/OPERATIONS.md).
  */
 import { readFileSync } from "node:fs";
 import type { Policy } from "../src/policy/load";

@@ -13,9 +13,9 @@
  * Pure.
  */
 import type { Decision } from "../consent/decide";
-import { matchUrl } from "../html/url-match";
+import { matchUrl } from "../match/url";
+import type { CompiledBeacon, CompiledTag } from "../policy/beacons";
 import type { CompiledPolicy } from "../policy/compile";
-import type { CompiledBeacon, CompiledTag } from "./compile";
 import { FORBIDDEN_CHARS } from "./hit";
 
 export type TagVerdict = { ok: true; url: string } | { ok: false; status: 400 | 403 | 404; reason: string };

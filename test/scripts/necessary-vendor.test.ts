@@ -15,7 +15,7 @@ import { readPolicyFiles } from "../../scripts/lib/policy-files.mjs";
 import { decide } from "../../src/consent/decide";
 import { buildCsp } from "../../src/csp/header";
 import { allowedSources } from "../../src/csp/sources";
-import { matchUrl } from "../../src/html/url-match";
+import { matchUrl } from "../../src/match/url";
 import { compilePolicy } from "../../src/policy/compile";
 import { loadPolicy, type Policy } from "../../src/policy/load";
 import { ROOT, runScript } from "./helpers";

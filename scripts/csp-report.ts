@@ -7,6 +7,8 @@
  *   ... | npm run csp:report                       (standard input)
  *   npm run --silent csp:report -- --propose tail.jsonl > policies/vendors/site-hosts.yaml
  *     (a vendor file allowing, under the required purpose, the hosts no vendor file names)
+ *   npm run csp:report -- --propose --policies path/to/policies tail.jsonl
+ *     (another policy directory than policies/, as the audit's --policies)
  * With the CSP_REPORTS Analytics Engine binding, query the dataset instead (docs/OPERATIONS.md).
  */
 import { readFileSync } from "node:fs";
@@ -114,14 +116,22 @@ export function proposal(text: string, policy: Policy): string {
 if (process.argv[1]?.endsWith("csp-report.ts")) {
   const args = process.argv.slice(2);
   const propose = args.includes("--propose");
-  const files = args.filter((a) => a !== "--propose");
+  const at = args.indexOf("--policies");
+  const policyDir = at === -1 ? undefined : args[at + 1];
+  if (at !== -1 && policyDir === undefined) {
+    console.error("--policies needs a directory");
+    process.exit(2);
+  }
+  const files = args.filter((a, i) => a !== "--propose" && (at === -1 || (i !== at && i !== at + 1)));
   const text = files.length ? files.map((f) => readFileSync(f, "utf8")).join("\n") : readFileSync(0, "utf8");
   if (propose) {
     // Loaded here, not at the top: the summary is also imported by tests that run in workerd.
     const { readPolicyFiles } = await import("./lib/policy-files.mjs" as string);
     const { loadPolicy } = await import("../src/policy/load");
     const { fileURLToPath } = await import("node:url");
-    const loaded = loadPolicy(readPolicyFiles(fileURLToPath(new URL("..", import.meta.url))));
+    const { resolve } = await import("node:path");
+    const root = fileURLToPath(new URL("..", import.meta.url));
+    const loaded = loadPolicy(readPolicyFiles(root, policyDir === undefined ? undefined : resolve(policyDir)));
     if (!loaded.ok) {
       console.error("The policy does not validate; fix it first (npm run policy:check).");
       process.exit(2);

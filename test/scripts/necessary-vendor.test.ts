@@ -18,7 +18,7 @@ import { allowedSources } from "../../src/csp/sources";
 import { matchUrl } from "../../src/match/url";
 import { compilePolicy } from "../../src/policy/compile";
 import { loadPolicy, type Policy } from "../../src/policy/load";
-import { ROOT, runScript } from "./helpers";
+import { ROOT, runScript, TEST_POLICIES } from "./helpers";
 
 const violation = (blocked: string, directive: string, disposition = "report", vendor = "unknown") =>
   JSON.stringify({
@@ -50,11 +50,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Saves the proposal into a copy of the project's policies/ and checks it as an operator would. */
+/** Saves the proposal into a copy of the test policies and checks it as an operator would. */
 function adopt(yaml: string): { root: string; check: ReturnType<typeof runScript>; policy: Policy } {
   const id = (parse(yaml) as { id: string }).id;
   const root = mkdtempSync(join(dir, "project-"));
-  cpSync(join(ROOT, "policies"), join(root, "policies"), { recursive: true });
+  cpSync(TEST_POLICIES, join(root, "policies"), { recursive: true });
   mkdirSync(join(root, "policies", "vendors"), { recursive: true });
   writeFileSync(join(root, "policies", "vendors", `${id}.yaml`), yaml);
   const check = runScript("scripts/policy-check.ts", ["--dir", root]);
@@ -79,7 +79,7 @@ describe("npm run csp:report -- --propose", () => {
   });
 
   it("prints a vendor file that passes policy:check and allows exactly the reported hosts", () => {
-    const run = runScript("scripts/csp-report.ts", ["--propose", join(dir, "tail.jsonl")]);
+    const run = runScript("scripts/csp-report.ts", ["--propose", "--policies", TEST_POLICIES, join(dir, "tail.jsonl")]);
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     const file = parse(run.stdout) as Record<string, unknown>;
@@ -103,13 +103,13 @@ describe("npm run csp:report -- --propose", () => {
 
 describe("npm run audit -- --propose", () => {
   it("the table points at --propose when the page has unknown third parties", () => {
-    const table = runScript("scripts/audit/cli.ts", [join(dir, "page.html")]);
+    const table = runScript("scripts/audit/cli.ts", [join(dir, "page.html"), "--policies", TEST_POLICIES]);
     expect(table.status).toBe(1);
     expect(table.stdout).toContain("run again with --propose");
   });
 
   it("prints a vendor file for the page's unknown hosts, and with it saved they are no longer unknown", () => {
-    const run = runScript("scripts/audit/cli.ts", [join(dir, "page.html"), "--propose"]);
+    const run = runScript("scripts/audit/cli.ts", [join(dir, "page.html"), "--propose", "--policies", TEST_POLICIES]);
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     const file = parse(run.stdout) as Record<string, unknown>;
@@ -142,8 +142,9 @@ describe("proposeNecessaryVendor", () => {
   });
 });
 
+/** The test policy (test/README.md), which these tests run on. */
 function shipped(): Policy {
-  const loaded = loadPolicy(readPolicyFiles(ROOT));
-  if (!loaded.ok) throw new Error("the shipped policy does not validate");
+  const loaded = loadPolicy(readPolicyFiles(ROOT, TEST_POLICIES));
+  if (!loaded.ok) throw new Error("the test policy does not validate");
   return loaded.policy;
 }

@@ -1,5 +1,5 @@
 /**
- * First-party gtag.js for every id and query gtag.js takes (issues 15 and 17): `G-`, `GT-`, and
+ * First-party gtag.js for every id and query gtag.js takes: `G-`, `GT-`, and
  * `AW-`/`DC-` while their purpose is allowed; `l`, `cx`, `gtm`, `tag_exp`. The endpoint serves only
  * the site's measurement ids, and a tag is re-pointed exactly when the endpoint serves it, so a
  * re-pointed tag never answers 400; anything else stays in the page (or goes) by its purpose.
@@ -60,7 +60,7 @@ describe("GET /__gk/ga/gtag/js", () => {
 });
 
 describe("re-pointing", () => {
-  it("a GT- tag and a G- tag with cx=c are re-pointed with all consent (issue 15: they answered 400)", async () => {
+  it("a GT- tag and a G- tag with cx=c are re-pointed with all consent (they once answered 400)", async () => {
     for (const src of [
       `${GTAG}?id=GT-KVT4P2Q`,
       `${GTAG}?id=G-DEMO12345&amp;cx=c`,

@@ -1,5 +1,5 @@
 /**
- * Only the site's own analytics (issue 17): hits for a property the site file does not list are
+ * Only the site's own analytics: hits for a property the site file does not list are
  * dropped (204, nothing forwarded, counted in the log line by reason); a batch with mixed ids
  * forwards only the allowed lines. Examples, a property over random tid batches on the pure
  * planner, and the whole worker with the real gtag batch fixture.

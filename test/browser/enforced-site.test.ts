@@ -1,5 +1,5 @@
 /**
- * A site that switches `csp.mode` to `enforce` (issue 17), in Chromium, through a gatekeeper
+ * A site that switches `csp.mode` to `enforce`, in Chromium, through a gatekeeper
  * built from a copy of the project whose site file says so (variant.ts) and lists a Google tag id
  * among its measurement ids.
  *
@@ -9,12 +9,13 @@
  *    handlers run, its hashed and nonced styles apply, the gatekeeper's own banner runs under the
  *    origin's nonce; what the origin's policy forbids stays forbidden; and a refused vendor that a
  *    script builds at run time (which HTML rewriting cannot see) is blocked by the browser.
- * 2. Issue 15: with all consent, a Google tag (`gtag/js?id=GT-…&l=dataLayer&cx=c`) loads through
+ * 2. With all consent, a Google tag (`gtag/js?id=GT-…&l=dataLayer&cx=c`) loads through
  *    /__gk/ga and its hit arrives there and upstream.
  */
 import { createHash } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { giveConsent, type RecordedRequest, requestsOf, Visit } from "./browser";
+import { TEST_POLICY_DIR } from "./env";
 import { type RunningStack, spawnStack } from "./servers";
 import type { UpstreamRecord } from "./stack";
 import { type ProjectVariant, projectVariant } from "./variant";
@@ -28,7 +29,7 @@ const STYLE_HASH = createHash("sha256").update(HASHED_STYLE).digest("base64");
 const RUNTIME_LOADER = `var s=document.createElement("script");s.src="https://widget.inter"+"com.io/widget/demoapp1";document.head.appendChild(s);`;
 
 const PAGES: Record<string, { csp: string; html: string }> = {
-  // Scripts rely on 'unsafe-inline'; only styles are hashed. Before issue 17 the style hash was
+  // Scripts rely on 'unsafe-inline'; only styles are hashed. Once, the style hash was
   // copied into the gatekeeper's script-src, which switched 'unsafe-inline' off for every script.
   "/unsafe-inline-scripts": {
     csp: `default-src 'self'; script-src 'self' 'unsafe-inline' https:; style-src 'self' 'sha256-${STYLE_HASH}'; img-src 'self' data: https:`,
@@ -52,7 +53,7 @@ const PAGES: Record<string, { csp: string; html: string }> = {
 <script nonce="${NONCE}">${RUNTIME_LOADER}</script>
 </body></html>`,
   },
-  // Issue 15: a Google tag id, with the parameters GTM adds, and the site's config for it.
+  // A Google tag id, with the parameters GTM adds, and the site's config for it.
   "/google-tag": {
     csp: "",
     html: `<!doctype html><html lang="fi"><head><meta charset="utf-8"><title>Google tag</title>
@@ -89,7 +90,9 @@ beforeAll(async () => {
     const mode = /^(csp:\n\s+mode:[ \t]*)\S+/m;
     const ids = /^measurementIds: \[([^\]\n]*)\]/m;
     if (!mode.test(text) || !ids.test(text))
-      throw new Error("policies/sites/default.yaml has no top-level `csp: mode:` or `measurementIds: [...]` to set");
+      throw new Error(
+        `${TEST_POLICY_DIR}/sites/default.yaml has no top-level \`csp: mode:\` or \`measurementIds: [...]\` to set`,
+      );
     return text.replace(mode, "$1enforce").replace(ids, `measurementIds: [$1, ${GOOGLE_TAG_DESTINATION.tag}]`);
   });
   try {
@@ -175,7 +178,7 @@ describe("the origin's own CSP beside the gatekeeper's, enforced", () => {
   });
 });
 
-describe("issue 15: a Google tag (GT-) with all consent", () => {
+describe("a Google tag (GT-) with all consent", () => {
   test("gtag/js?id=GT-…&l=dataLayer&cx=c loads through /__gk/ga and its hit arrives there and upstream", async () => {
     const visit = await open();
     const path = origin.via("/google-tag");

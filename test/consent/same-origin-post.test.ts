@@ -1,5 +1,5 @@
 /**
- * Consent posts need proof of same origin (issue 17): a POST with neither Origin nor
+ * Consent posts need proof of same origin: a POST with neither Origin nor
  * Sec-Fetch-Site is refused (403) unless its Referer is a page of the site. Examples, a property
  * over what a cross-site page can make a browser send, and the endpoint itself.
  */

@@ -1,5 +1,5 @@
 /**
- * From report-only to enforce with evidence (issue 17): `npm run csp:report -- --propose` and
+ * From report-only to enforce with evidence: `npm run csp:report -- --propose` and
  * `npm run audit -- --propose` print a vendor file for the third-party hosts no vendor file
  * names, under the required purpose. Saved as it is, it passes `npm run policy:check`, and with it
  * the decision's CSP allows those hosts for every visitor, so the reported violations stop.

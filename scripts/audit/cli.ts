@@ -11,6 +11,9 @@
  *   npm run audit -- page.html --json                     machine output
  *   npm run audit -- page.html --state none --state analytics+marketing
  *   npm run audit -- page.html --page-url https://www.kevyt.example/laina
+ *   npm run --silent audit -- page.html --propose > policies/vendors/site-hosts.yaml
+ *     (a vendor file allowing, under the required purpose, the third-party hosts no vendor file
+ *     names; review it first: see scripts/lib/necessary-vendor.ts)
  *   npm run audit -- page.html --policies path/to/policies  another policy directory than policies/
  *
  * Exit code: 0 fine, 1 an unknown third party was found, 2 the audit could not run (usage, an
@@ -19,14 +22,15 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { renderDiagnostics } from "../../src/policy/diagnostics";
-import { loadPolicy } from "../../src/policy/load";
+import { loadPolicy, type Policy } from "../../src/policy/load";
+import { type HostEvidence, proposeNecessaryVendor } from "../lib/necessary-vendor";
 // @ts-expect-error plain ESM helper without types
 import { readPolicyFiles } from "../lib/policy-files.mjs";
-import { type AuditReport, buildReport, defaultStates, parseStates, renderTable } from "./report";
+import { type AuditReport, type AuditRow, buildReport, defaultStates, parseStates, renderTable } from "./report";
 import { ROOT, startAuditor } from "./run";
 
 const USAGE =
-  "usage: npm run audit -- <file.html | http(s)://url> [--json] [--state none|all|<purpose>[+<purpose>...]]... [--page-url <url>] [--policies <dir>]";
+  "usage: npm run audit -- <file.html | http(s)://url> [--json | --propose] [--state none|all|<purpose>[+<purpose>...]]... [--page-url <url>] [--policies <dir>]";
 const DEFAULT_PAGE_URL = "https://kevyt.example/";
 
 export interface CliOptions {
@@ -34,6 +38,8 @@ export interface CliOptions {
   json: boolean;
   states: string[];
   pageUrl?: string;
+  /** Print, instead of the table, a vendor file for the unknown third-party hosts. */
+  propose?: boolean;
   /** The policy directory to audit with; policies/ unless given. */
   policies?: string;
 }
@@ -48,6 +54,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       return v;
     };
     if (arg === "--json") opts.json = true;
+    else if (arg === "--propose") opts.propose = true;
     else if (arg === "--state") opts.states.push(value());
     else if (arg.startsWith("--state=")) opts.states.push(arg.slice("--state=".length));
     else if (arg === "--page-url") opts.pageUrl = value();
@@ -78,7 +85,7 @@ export async function loadPage(target: string, pageUrl?: string): Promise<{ html
 export async function auditTarget(
   opts: CliOptions,
   root = ROOT,
-): Promise<{ report: AuditReport } | { diagnostics: string }> {
+): Promise<{ report: AuditReport; policy: Policy } | { diagnostics: string }> {
   const policyDir = opts.policies === undefined ? undefined : resolve(opts.policies);
   const loaded = loadPolicy(readPolicyFiles(root, policyDir));
   if (!loaded.ok) return { diagnostics: renderDiagnostics(loaded.diagnostics) };
@@ -89,10 +96,31 @@ export async function auditTarget(
   const auditor = await startAuditor(root, policyDir);
   try {
     const response = await auditor.audit({ html: page.html, pageUrl: page.url, states });
-    return { report: buildReport(opts.target, page.url, response) };
+    return { report: buildReport(opts.target, page.url, response), policy: loaded.policy };
   } finally {
     await auditor.dispose();
   }
+}
+
+/** The unknown third-party elements per host, as evidence for the proposal. */
+export function unknownHostEvidence(rows: readonly AuditRow[]): HostEvidence[] {
+  const byHost = new Map<string, Map<string, number>>();
+  for (const row of rows.filter((r) => r.unknown)) {
+    const elements = byHost.get(row.target) ?? new Map<string, number>();
+    const element = `<${row.tag} ${row.via}>`;
+    elements.set(element, (elements.get(element) ?? 0) + 1);
+    byHost.set(row.target, elements);
+  }
+  return [...byHost].map(([host, elements]) => {
+    const n = [...elements.values()].reduce((a, b) => a + b, 0);
+    const list = [...elements].map(([e, k]) => (k > 1 ? `${e} ×${k}` : e)).join(", ");
+    return { host, evidence: `${n} element${n === 1 ? "" : "s"} in the audited page: ${list}` };
+  });
+}
+
+/** The proposed vendor file for the page's unknown third-party hosts. */
+export function proposal(report: AuditReport, policy: Policy): string {
+  return proposeNecessaryVendor(policy, unknownHostEvidence(report.rows), `npm run audit of ${report.page}`).yaml;
 }
 
 async function main(): Promise<number> {
@@ -112,7 +140,15 @@ async function main(): Promise<number> {
       return 2;
     }
     const { report } = result;
+    if (opts.propose) {
+      process.stdout.write(proposal(report, result.policy));
+      return report.failsafe ? 2 : 0;
+    }
     process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report));
+    if (report.unknownThirdParties.length && !opts.json)
+      process.stdout.write(
+        "\nTo allow them as the site's own (necessary) hosts, run again with --propose: it prints a vendor file to review and save in policies/vendors/.\n",
+      );
     if (report.unknownThirdParties.length) return 1;
     return report.failsafe ? 2 : 0;
   } catch (e) {

@@ -1,6 +1,6 @@
 // The one rule every fault verdict comes down to, shared by the fault phase of the bench
 // (faults.mjs, through a real workerd and a misbehaving origin) and by
-// test/integration/faults.test.ts (in the test runtime): a visitor never gets a page that looks
+// test/http/faults.test.ts (in the test runtime): a visitor never gets a page that looks
 // complete and carries a tag they refused. A response may be cut short (the origin broke off, the
 // rewriter gave up), but then it must not look whole; and whatever arrived, no refused marker in it.
 //

@@ -3,22 +3,29 @@
  * config that goes in before them. Pure; the proxy (src/http/proxy.ts) works it out per page and
  * hands it to the rewriter in the plan (src/html/plan.ts, Repoint), which applies it.
  *
- * With the vendor's purpose allowed, `<script src="https://www.googletagmanager.com/gtag/js?id=G-X">`
- * becomes `<script src="/__gk/ga/gtag/js?id=G-X">`, preceded once per document by
- * `<script data-gatekeeper="first-party">` that sets gtag's transport_url and server_container_url
- * to `<site>/__gk/ga` on the page's data layer, so the tag's hits go to the first-party endpoint.
- * A URL is re-pointed only when the URL rules classify it as that vendor's, so a Google Ads
- * `gtag/js?id=AW-…` on the same path is not.
+ * `<script src="https://www.googletagmanager.com/gtag/js?id=G-X">` becomes
+ * `<script src="/__gk/ga/gtag/js?id=G-X">` exactly when that endpoint will serve it
+ * (src/beacon/tag-request.ts): the query is one gtag.js takes, the id is one of the site's
+ * `measurementIds`, and the purpose of the vendor the URL rules give it to is allowed (`G-`/`GT-`:
+ * Google Analytics; `AW-`/`DC-`: Google Ads). Any other tag URL is left to the gate, which keeps
+ * or removes it by its purpose, so re-pointing never turns a working tag into a 400.
+ *
+ * Before the first re-pointed script of the beacon's own vendor goes, once per document,
+ * `<script data-gatekeeper="first-party">`, which sets gtag's transport_url and
+ * server_container_url to `<site>/__gk/ga` on the page's data layer so the tag's hits go to the
+ * first-party endpoint. A Google Ads tag served first-party gets no such config of its own.
  */
 import type { Decision } from "../consent/decide";
 import { normalizeHost } from "../match/host";
 import { matchUrl, normalizePath } from "../match/url";
 import type { CompiledBeacon } from "../policy/beacons";
 import type { CompiledPolicy } from "../policy/compile";
+import { judgeTagRequest } from "./tag-request";
 
+/** Beacons with a first-party tag, when the site lists ids they could serve. */
 function tagBeacons(policy: CompiledPolicy, decision: Decision): CompiledBeacon[] {
-  if (policy.failsafe) return [];
-  return policy.beacons.filter((b) => b.tag && !decision.refused[b.vendor]);
+  if (policy.failsafe || !decision.site?.measurementIds.length) return [];
+  return policy.beacons.filter((b) => b.tag);
 }
 
 const JS_NAME = /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/;
@@ -56,13 +63,11 @@ export function repointFor(policy: CompiledPolicy, decision: Decision, pageUrl: 
     target(url: URL, script: { nonce: string | null } | null): { path: string; config: string | null } | null {
       const host = normalizeHost(url.hostname);
       const path = normalizePath(url.pathname);
-      const beacon = beacons.find(
-        (b) =>
-          b.tag?.from.some((f) => f.host === host && f.path === path) && matchUrl(policy.urls, url).includes(b.vendor),
-      );
-      if (!beacon?.tag) return null;
+      const beacon = beacons.find((b) => b.tag?.from.some((f) => f.host === host && f.path === path));
+      if (!beacon?.tag || !judgeTagRequest(policy, beacon, beacon.tag, url.search, decision).ok) return null;
       let config: string | null = null;
-      if (script && !configured.has(beacon.vendor)) {
+      const own = matchUrl(policy.urls, url).includes(beacon.vendor);
+      if (script && own && !configured.has(beacon.vendor)) {
         configured.add(beacon.vendor);
         config = configScript(beacon, pageUrl, url, script.nonce);
       }

@@ -12,6 +12,7 @@ import { mediaType } from "../match/media-type";
 import type { CompiledBeacon } from "../policy/beacons";
 import { FORBIDDEN_CHARS, type Params, parseParams, serializeParams, stripParams } from "./hit";
 import { truncateIp } from "./ip";
+import { type DropCounts, ownHits } from "./own-hits";
 import { reduceUserAgent } from "./user-agent";
 
 export interface BeaconRequest {
@@ -22,6 +23,8 @@ export interface BeaconRequest {
   body: string;
   /** From the Decision: the beacon vendor's purpose is allowed. */
   allowed: boolean;
+  /** The site's own measurement ids (site file `measurementIds`): hits for others are dropped. */
+  ids: ReadonlySet<string>;
 }
 
 export interface UpstreamRequest {
@@ -31,10 +34,16 @@ export interface UpstreamRequest {
   body?: string;
 }
 
+/** `hits`: in the request (body lines, or 1); `dropped`: of those, the ones not forwarded, by reason. */
+interface HitCounts {
+  hits: number;
+  dropped: DropCounts;
+}
+
 export type BeaconPlan =
-  | { kind: "forward"; state: "consented" | "anonymous"; upstream: UpstreamRequest }
+  | ({ kind: "forward"; state: "consented" | "anonymous"; upstream: UpstreamRequest } & HitCounts)
   /** Answer 204 and send nothing. */
-  | { kind: "drop"; reason: string }
+  | ({ kind: "drop"; reason: string } & HitCounts)
   | { kind: "reject"; status: 400 | 405 | 415; reason: string };
 
 /** gtag separates the hits of one POST with newlines. */
@@ -64,9 +73,24 @@ export function planBeacon(beacon: CompiledBeacon, req: BeaconRequest): BeaconPl
   }
   if (!query.length && !lines.length) return reject(400, "no hit");
 
+  const own = ownHits(query, lines, beacon.collect.idParam, req.ids);
+  const { hits } = own;
+  if (!own.forward)
+    return {
+      kind: "drop",
+      reason: own.dropped["foreign-id"] ? "not the site's measurement id" : "no measurement id",
+      hits,
+      dropped: own.dropped,
+    };
   const state = req.allowed ? "consented" : beacon.withoutConsent === "anonymous" ? "anonymous" : null;
   const rules = state === "consented" ? beacon.consented : state === "anonymous" ? beacon.anonymous : undefined;
-  if (!state || !rules) return { kind: "drop", reason: "no consent" };
+  if (!state || !rules)
+    return {
+      kind: "drop",
+      reason: "no consent",
+      hits,
+      dropped: { ...own.dropped, "no-consent": own.lines.length || 1 },
+    };
 
   const upstreamQuery = stripParams(query, beacon, rules);
   upstreamQuery.push(...rules.set.map(([n, v]) => [n, v] as [string, string]));
@@ -74,7 +98,7 @@ export function planBeacon(beacon: CompiledBeacon, req: BeaconRequest): BeaconPl
     const truncated = truncateIp(req.headers.get("cf-connecting-ip"));
     if (truncated) upstreamQuery.push([beacon.ip.param, truncated]);
   }
-  const upstreamLines = lines.map((l) => stripParams(l, beacon, rules)).filter((l) => l.length > 0);
+  const upstreamLines = own.lines.map((l) => stripParams(l, beacon, rules)).filter((l) => l.length > 0);
   for (const [, value] of [...upstreamQuery, ...upstreamLines.flat()])
     if (FORBIDDEN_CHARS.test(value)) return reject(400, "CR, LF or NUL after stripping");
 
@@ -92,7 +116,7 @@ export function planBeacon(beacon: CompiledBeacon, req: BeaconRequest): BeaconPl
     upstream.body = upstreamLines.map(serializeParams).join("\r\n");
     headers["content-type"] = "text/plain;charset=UTF-8";
   }
-  return { kind: "forward", state, upstream };
+  return { kind: "forward", state, upstream, hits, dropped: own.dropped };
 }
 
 /** The site's origin (`https://example.fi/`) when the Referer is on the site; otherwise none. */

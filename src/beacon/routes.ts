@@ -14,8 +14,9 @@ import { readBounded } from "../http/read-body";
 import type { CompiledBeacon, CompiledTag } from "../policy/beacons";
 import type { CompiledPolicy } from "../policy/compile";
 import { fetchTag, forwardHit } from "./forward";
-import { FORBIDDEN_CHARS } from "./hit";
+import type { DropCounts } from "./own-hits";
 import { planBeacon } from "./request";
+import { judgeTagRequest } from "./tag-request";
 
 export interface BeaconDeps {
   policy: CompiledPolicy;
@@ -42,6 +43,15 @@ function log(beacon: CompiledBeacon, message: string): void {
   console.error(`tag-gatekeeper: ${beacon.vendorId} beacon: ${message}`);
 }
 
+/**
+ * One JSON line per beacon request that carried hits: how many, how many went upstream, and the
+ * rest by reason (`foreign-id`, `no-id`, `no-consent`). Counts and fixed words only.
+ */
+function logHits(beacon: CompiledBeacon, hits: number, dropped: DropCounts): void {
+  const droppedCount = Object.values(dropped).reduce((a, b) => a + (b ?? 0), 0);
+  console.log(JSON.stringify({ gk: "beacon", vendor: beacon.vendorId, hits, forwarded: hits - droppedCount, dropped }));
+}
+
 function defaultCache(): Cache | undefined {
   return typeof caches === "undefined" ? undefined : (caches as unknown as { default?: Cache }).default;
 }
@@ -52,7 +62,7 @@ export function registerBeaconRoutes(app: Hono<any>, deps: BeaconDeps): void {
   for (const beacon of deps.policy.beacons) {
     app.all(beacon.collect.path, (c) => collect(c.req.raw, c.env, beacon, deps, fetcher));
     const tag = beacon.tag;
-    if (tag) app.all(tag.to, (c) => serveTag(c.req.raw, beacon, tag, fetcher, cache()));
+    if (tag) app.all(tag.to, (c) => serveTag(c.req.raw, beacon, tag, deps, fetcher, cache()));
     app.all(`${beacon.base}/*`, () => text(400, "Not a path the gatekeeper forwards."));
   }
 }
@@ -104,11 +114,13 @@ async function collect(
     headers: request.headers,
     body,
     allowed: !decision.refused[beacon.vendor],
+    ids: new Set(decision.site?.measurementIds ?? []),
   });
   if (plan.kind === "reject") {
     const headers: Record<string, string> = plan.status === 405 ? { allow: COLLECT_METHODS } : {};
     return text(plan.status, `Beacon refused: ${plan.reason}.`, headers);
   }
+  logHits(beacon, plan.hits, plan.dropped);
   if (plan.kind === "forward") {
     const result = await forwardHit(fetcher, plan.upstream, beacon.timeoutMs);
     if ("error" in result) log(beacon, `upstream ${result.error}`);
@@ -123,6 +135,7 @@ async function serveTag(
   request: Request,
   beacon: CompiledBeacon,
   tag: CompiledTag,
+  deps: BeaconDeps,
   fetcher: typeof fetch,
   cache: Cache | undefined,
 ): Promise<Response> {
@@ -130,12 +143,12 @@ async function serveTag(
     return text(405, "Method not allowed.", { allow: TAG_METHODS });
   const url = new URL(request.url);
   if (url.pathname !== tag.to) return text(400, "Not a path the gatekeeper forwards.");
-  const upstream = tagUpstreamUrl(tag, url.search);
-  if ("error" in upstream) return text(400, `Tag request refused: ${upstream.error}.`);
+  const verdict = judgeTagRequest(deps.policy, beacon, tag, url.search, deps.decide(request));
+  if (!verdict.ok) return text(verdict.status, `Tag request refused: ${verdict.reason}.`);
   const result = await fetchTag({
     fetcher,
     cache,
-    url: upstream.url,
+    url: verdict.url,
     cacheSeconds: tag.cacheSeconds,
     timeoutMs: beacon.timeoutMs,
   });
@@ -144,41 +157,6 @@ async function serveTag(
     return text(502, "The tag could not be fetched.");
   }
   return request.method === "HEAD" ? new Response(null, { headers: result.response.headers }) : result.response;
-}
-
-/**
- * The upstream tag URL from the request's query: only the policy's parameters, once each, each
- * matching its pattern, in policy order (so equal requests share one cache entry).
- */
-export function tagUpstreamUrl(tag: CompiledTag, search: string): { url: string } | { error: string } {
-  if (FORBIDDEN_CHARS.test(decodeSafe(search))) return { error: "CR, LF or NUL in the query" };
-  const given = new URLSearchParams(search);
-  const seen = new Set<string>();
-  for (const name of given.keys()) {
-    if (seen.has(name)) return { error: "a parameter given twice" };
-    seen.add(name);
-    if (!tag.query.some(([n]) => n === name)) return { error: "a parameter the policy does not pass on" };
-  }
-  const out = new URLSearchParams();
-  for (const [name, pattern] of tag.query) {
-    const value = given.get(name);
-    if (value === null) {
-      if (tag.required.includes(name)) return { error: `${name} is required` };
-      continue;
-    }
-    if (!pattern.test(value)) return { error: `${name} does not match the policy` };
-    out.set(name, value);
-  }
-  const query = out.toString();
-  return { url: query ? `${tag.upstream}?${query}` : tag.upstream };
-}
-
-function decodeSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 function isRateLimit(value: unknown): value is RateLimit {

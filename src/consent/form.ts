@@ -64,13 +64,31 @@ function hasControl(value: string): boolean {
 
 /**
  * Cross-site posts are refused: a third party must not be able to give consent on the visitor's
- * behalf. Browsers send Origin on every POST and Sec-Fetch-Site where they support it.
- * https://developer.mozilla.org/docs/Web/HTTP/Headers/Sec-Fetch-Site
+ * behalf. A post must prove it comes from the site itself:
+ *
+ * - `Sec-Fetch-Site`, where present, must be `same-origin` (or `none`: typed or bookmarked); a
+ *   page cannot set it (https://www.w3.org/TR/fetch-metadata/);
+ * - `Origin`, where present, must be the site's; browsers send it on every POST
+ *   (https://fetch.spec.whatwg.org/#origin-header), `null` included from sandboxed and opaque
+ *   contexts, which is refused;
+ * - with neither, the `Referer` must be a page of the site: an old browser without Fetch
+ *   Metadata that still omits Origin sends it. A post carrying none of the three is refused,
+ *   since nothing shows where it came from.
  */
 export function isSameOriginPost(headers: Headers, siteOrigin: string): boolean {
   const site = headers.get("sec-fetch-site");
   if (site !== null && site !== "same-origin" && site !== "none") return false;
   const origin = headers.get("origin");
   if (origin !== null) return origin === siteOrigin;
-  return true;
+  if (site !== null) return true;
+  return isSameOriginUrl(headers.get("referer"), siteOrigin);
+}
+
+function isSameOriginUrl(value: string | null, siteOrigin: string): boolean {
+  if (!value) return false;
+  try {
+    return new URL(value).origin === siteOrigin;
+  } catch {
+    return false;
+  }
 }

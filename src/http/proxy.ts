@@ -8,7 +8,9 @@
 import { repointFor } from "../beacon/repoint";
 import type { Decision } from "../consent/decide";
 import { refusedCookieRule, stripRefusedCookies, withdrawalCookies } from "../consent/withdrawal";
-import { allowedHostPatterns, buildCsp, originScriptSources } from "../csp/header";
+import { buildCsp } from "../csp/header";
+import { originInlineFromHeaders } from "../csp/origin";
+import { allowedSources } from "../csp/sources";
 import type { Removal, RewritePlan } from "../html/plan";
 import { refusedBy } from "../html/refusal";
 import { needsRewrite } from "../html/rewriter";
@@ -165,7 +167,7 @@ function enforcement(
       site && site.csp.mode !== "off"
         ? {
             header: site.csp.mode === "enforce" ? "content-security-policy" : "content-security-policy-report-only",
-            value: buildCsp(allowedHostPatterns(policy, decision), originScriptSources(response.headers), secure),
+            value: buildCsp(allowedSources(policy, decision), originInlineFromHeaders(response.headers), secure),
             reportingEndpoints: secure,
           }
         : undefined,

@@ -24,6 +24,8 @@ export interface CompiledTag {
   upstream: string;
   query: ReadonlyArray<readonly [string, RegExp]>;
   required: readonly string[];
+  /** The query parameter naming the tag: only the site's measurementIds are served. */
+  idParam: string;
   cacheSeconds: number;
   config: { layer: string; layerParam?: string; set: readonly string[] };
 }
@@ -34,7 +36,8 @@ export interface CompiledBeacon {
   vendorId: string;
   base: string;
   tag?: CompiledTag;
-  collect: { path: string; upstream: string };
+  /** `idParam`: the hit parameter naming the property; only the site's measurementIds are relayed. */
+  collect: { path: string; upstream: string; idParam: string };
   maxBodyBytes: number;
   timeoutMs: number;
   rateLimitBinding?: string;
@@ -65,6 +68,7 @@ export function compileBeacon(source: BeaconSource, vendor: number, vendorId: st
       upstream: tag.upstream,
       query: Object.entries(tag.query).map(([name, pattern]) => [name, new RegExp(pattern)] as const),
       required: tag.required,
+      idParam: tag.idParam,
       cacheSeconds: tag.cacheSeconds,
       config: tag.config,
     },

@@ -11,12 +11,14 @@ import { consentSourcesSchema, recordsSchema } from "./consent-sources";
 export const PURPOSE_ID = /^[a-z][a-z0-9]{0,31}$/;
 const VENDOR_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** `example.com`, `www.example.com`, or `*.example.com` (the domain itself and every subdomain). */
-const HOST_PATTERN = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+export const HOST_PATTERN = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 /** A host pattern followed by a path prefix, e.g. `www.googletagmanager.com/gtm.js`. */
 const URL_PATTERN =
   /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\/[\x21-\x3e\x40-\x7e]*(\?[A-Za-z0-9_.-]+=[\x21-\x7e]*)?$/;
 /** A cookie name, or a name with `*` standing for any run of characters (`_ga_*`). */
 const COOKIE_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/;
+/** A tag or measurement id as vendors print them: a prefix, a dash, letters, digits and dashes (G-XXXXXXXXXX, AW-123456789). */
+const MEASUREMENT_ID = /^[A-Z]{1,4}-[A-Z0-9-]{3,40}$/;
 /** ISO 8601 durations the declaration can put into words: P2Y, P13M, P7D, PT24H, PT1M. */
 const DURATION = /^(session|P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?)$/;
 
@@ -86,6 +88,8 @@ export const beaconSchema = z
         upstream: httpsUpstream,
         /** The only query parameters passed on, each with an anchored regular expression for its value. */
         query: z.record(z.string().regex(/^[A-Za-z0-9_]{1,32}$/), z.string().min(3).max(200)),
+        /** The query parameter naming the tag (`id`): only the site's `measurementIds` are served or re-pointed. */
+        idParam: z.string().regex(/^[A-Za-z0-9_]{1,32}$/),
         required: z.array(z.string().regex(/^[A-Za-z0-9_]{1,32}$/)).default([]),
         /** Cache API lifetime of the fetched tag, and its browser max-age. */
         cacheSeconds: z.number().int().min(0).max(86_400).default(300),
@@ -107,7 +111,14 @@ export const beaconSchema = z
       .strict()
       .optional(),
     /** The beacon endpoint and the one upstream URL its hits are forwarded to. */
-    collect: z.object({ path: z.string().regex(FIRST_PARTY_PATH), upstream: httpsUpstream }).strict(),
+    collect: z
+      .object({
+        path: z.string().regex(FIRST_PARTY_PATH),
+        upstream: httpsUpstream,
+        /** The hit parameter naming the property (`tid`): hits for ids not in the site's `measurementIds` are dropped. */
+        idParam: z.string().regex(BEACON_PARAM_EXACT),
+      })
+      .strict(),
     /** Larger POST bodies get 413. */
     maxBodyBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
     /** How long to wait for the upstream's response head. */
@@ -192,6 +203,14 @@ export const beaconSchema = z
           "add it to tag.query or remove it here",
         );
     });
+    if (b.tag && !b.tag.required.includes(b.tag.idParam))
+      addBeaconIssue(
+        ctx,
+        ["tag", "idParam"],
+        "a parameter listed in tag.query and tag.required",
+        b.tag.idParam,
+        "add it to tag.query and tag.required",
+      );
     const layerParam = b.tag?.config.layerParam;
     if (layerParam && !(layerParam in (b.tag?.query ?? {})))
       addBeaconIssue(
@@ -340,6 +359,14 @@ export const siteFileSchema = z
         texts: z.object({ fi: uiTexts, sv: uiTexts, en: uiTexts }).strict(),
       })
       .strict(),
+    /**
+     * The site's own tag and measurement ids (Google tag `GT-…`, Google Analytics `G-…`, and where
+     * the site uses them Google Ads `AW-…` / Floodlight `DC-…`). Only these are served by a
+     * first-party tag endpoint (and so re-pointed there) and relayed by a beacon endpoint; a hit
+     * or tag request for any other id is dropped, so the site's edge is no relay into others'
+     * properties. None listed: nothing is relayed and tags stay where they are.
+     */
+    measurementIds: z.array(z.string().regex(MEASUREMENT_ID)).default([]),
     /**
      * `shadow` changes nothing (page, headers, cookies) and logs what `enforce` would have
      * removed: how a new policy is trialled on production traffic.

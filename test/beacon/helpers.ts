@@ -5,7 +5,7 @@
 import { createApp } from "../../src/app";
 import { activatePolicy } from "../../src/policy/active";
 import type { PolicyFiles } from "../../src/policy/load";
-import { NOW, ORIGIN, SHIPPED, SITE } from "../helpers/gate";
+import { NOW, ORIGIN, SHIPPED, SITE, shippedFiles } from "../helpers/gate";
 
 export interface Upstream {
   url: URL;
@@ -59,4 +59,12 @@ export function makeBeaconGate(
 /** Upstream query (or body line) as [name, value] pairs, in order. */
 export function pairs(text: string): Array<[string, string]> {
   return [...new URLSearchParams(text)];
+}
+
+/** The shipped policy with more of the site's own measurement ids listed (site file `measurementIds`). */
+export function filesWithIds(...ids: string[]): PolicyFiles {
+  const files = shippedFiles();
+  const site = files["policies/sites/default.yaml"];
+  site.measurementIds = [...site.measurementIds, ...ids];
+  return files;
 }

@@ -34,6 +34,7 @@ function hit(query: string, init: Partial<BeaconRequest> = {}): BeaconRequest {
     headers: new Headers(CHROME_HEADERS),
     body: "",
     allowed: true,
+    ids: new Set(["G-DEMO12345"]),
     ...init,
   };
 }
@@ -142,9 +143,12 @@ describe("analytics refused", () => {
     ["POST", BATCH_QUERY, BATCH_BODY],
     ["GET", IDENTIFYING_GET, ""],
   ])("drops a %s hit entirely (test policy: withoutConsent drop)", (method, query, body) => {
+    const hits = body ? body.split("\r\n").length : 1;
     expect(planBeacon(SHIPPED_BEACON, hit(query, { method, body, allowed: false }))).toEqual({
       kind: "drop",
       reason: "no consent",
+      hits,
+      dropped: { "no-consent": hits },
     });
   });
 

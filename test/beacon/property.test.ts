@@ -22,6 +22,9 @@ function beacon(withoutConsent: "drop" | "anonymous"): CompiledBeacon {
   return activatePolicy(files).policy.beacons[0]!;
 }
 const BEACONS = { drop: beacon("drop"), anonymous: beacon("anonymous") };
+/** The shipped site's own measurement id, so that hits are judged on their parameters, not dropped as foreign. */
+const OWN_ID = "tid=G-DEMO12345";
+const OWN_IDS = new Set(["G-DEMO12345"]);
 
 /** Never forwarded in any state. */
 const ALWAYS_DENIED = [
@@ -159,10 +162,11 @@ describe("the planner", () => {
         const params = [...h.query, ...h.lines.flat()];
         const plan = planBeacon(b, {
           method: h.post ? "POST" : "GET",
-          url: new URL(`${SITE_ORIGIN}/__gk/ga/g/collect?${encode(h.query)}`),
+          url: new URL(`${SITE_ORIGIN}/__gk/ga/g/collect?${OWN_ID}&${encode(h.query)}`),
           headers: hs,
           body: h.post ? h.lines.map(encode).join("\n") : "",
           allowed: h.allowed,
+          ids: OWN_IDS,
         });
         if (plan.kind !== "forward") return;
         expect(h.allowed || h.withoutConsent === "anonymous").toBe(true);
@@ -184,10 +188,11 @@ describe("the planner", () => {
       fc.property(fc.array(param, { minLength: 1, maxLength: 12 }), headers, (query, h) => {
         const plan = planBeacon(BEACONS.drop, {
           method: "GET",
-          url: new URL(`${SITE_ORIGIN}/__gk/ga/g/collect?${encode(query)}`),
+          url: new URL(`${SITE_ORIGIN}/__gk/ga/g/collect?${OWN_ID}&${encode(query)}`),
           headers: buildHeaders(h, null).headers,
           body: "",
           allowed: false,
+          ids: OWN_IDS,
         });
         expect(plan.kind === "forward").toBe(false);
       }),
@@ -207,7 +212,7 @@ describe("the whole worker", () => {
         const init: RequestInit = h.post
           ? { method: "POST", body: h.lines.map(encode).join("\r\n"), headers: hs }
           : { headers: hs };
-        const res = await request(`/__gk/ga/g/collect?${encode(h.query)}`, init);
+        const res = await request(`/__gk/ga/g/collect?${OWN_ID}&${encode(h.query)}`, init);
         expect([204, 400]).toContain(res.status);
         const params = [...h.query, ...(h.post ? h.lines.flat() : [])];
         for (const up of upstream) {

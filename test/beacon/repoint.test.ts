@@ -8,7 +8,7 @@ import { configScript } from "../../src/beacon/repoint";
 import { activatePolicy } from "../../src/policy/active";
 import { consentCookie, html, SHIPPED, SITE, stripInjected } from "../helpers/gate";
 import { expectPage } from "../helpers/streaming";
-import { makeBeaconGate } from "./helpers";
+import { filesWithIds, makeBeaconGate } from "./helpers";
 
 // Google's snippet, https://developers.google.com/analytics/devguides/collection/gtagjs (as in
 // test/fixtures/vendors/google-analytics/gtag-js.html).
@@ -24,8 +24,11 @@ const SNIPPET = `<!-- Google tag (gtag.js) -->
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Kevyt</title>\n${SNIPPET}\n</head><body><p>Lainat</p></body></html>`;
 const CONFIG = `<script data-gatekeeper="first-party">(function(w,n){w[n]=w[n]||[];(function(){w[n].push(arguments)})("set",{"transport_url":"${SITE}/__gk/ga","server_container_url":"${SITE}/__gk/ga"})})(window,"dataLayer");</script>`;
 
+// The site's own ids: the shipped G-DEMO12345 and the forms' below.
+const FILES = filesWithIds("G-AAAA1111", "G-BBBB2222", "G-CCCC3333", "G-DDDD4444", "G-EEEE5555");
+
 async function serve(page: string, purposes: string[] | null) {
-  const { request } = makeBeaconGate(undefined, { origin: () => html(page) });
+  const { request } = makeBeaconGate(undefined, { origin: () => html(page), files: FILES });
   const res = await request("/", purposes ? { headers: { cookie: consentCookie(purposes) } } : {});
   return res.text();
 }

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { activatePolicy } from "../../src/policy/active";
 import { consentCookie, shippedFiles } from "../helpers/gate";
 import { BATCH_BODY, BATCH_QUERY, CHROME_HEADERS, IDENTIFYING_GET, PAGE_VIEW_GET, SITE_ORIGIN } from "./fixtures";
-import { GTAG_JS, makeBeaconGate, pairs } from "./helpers";
+import { filesWithIds, GTAG_JS, makeBeaconGate, pairs } from "./helpers";
 
 const COLLECT = "/__gk/ga/g/collect";
 const WITH_ANALYTICS = { ...CHROME_HEADERS, cookie: `${CHROME_HEADERS.cookie}; ${consentCookie(["analytics"])}` };
@@ -221,7 +221,8 @@ describe("no open proxy", () => {
   it("a body just under the cap is forwarded", async () => {
     const { request, upstream } = makeBeaconGate();
     const body = `en=page_view&ep.x=${"a".repeat(64 * 1024 - 20)}`;
-    expect((await request(`${COLLECT}?v=2`, { method: "POST", body, headers: WITH_ANALYTICS })).status).toBe(204);
+    const path = `${COLLECT}?v=2&tid=G-DEMO12345`;
+    expect((await request(path, { method: "POST", body, headers: WITH_ANALYTICS })).status).toBe(204);
     expect(upstream).toHaveLength(1);
   });
 
@@ -294,7 +295,7 @@ describe("logs", () => {
 
 describe("GET /__gk/ga/gtag/js", () => {
   it("serves gtag.js fetched from googletagmanager.com with no client headers, and caches it", async () => {
-    const { request, upstream } = makeBeaconGate();
+    const { request, upstream } = makeBeaconGate(undefined, { files: filesWithIds("G-CACHE0001") });
     const first = await request("/__gk/ga/gtag/js?id=G-CACHE0001", { headers: WITH_ANALYTICS });
     expect(first.status).toBe(200);
     expect(await first.text()).toBe(GTAG_JS);
@@ -306,24 +307,23 @@ describe("GET /__gk/ga/gtag/js", () => {
     expect(upstream[0]!.redirect).toBe("manual");
     expect([...upstream[0]!.headers]).toEqual([["accept", "*/*"]]);
 
-    const second = await request("/__gk/ga/gtag/js?id=G-CACHE0001", { headers: WITHOUT_CONSENT });
+    const second = await request("/__gk/ga/gtag/js?id=G-CACHE0001", { headers: WITH_ANALYTICS });
     expect(second.status).toBe(200);
     expect(await second.text()).toBe(GTAG_JS);
     expect(upstream).toHaveLength(1);
   });
 
   it("keeps one cache entry per measurement id and data layer, in policy order", async () => {
-    const { request, upstream } = makeBeaconGate();
-    await request("/__gk/ga/gtag/js?l=kpLayer&id=G-CACHE0002");
-    await request("/__gk/ga/gtag/js?id=G-CACHE0002&l=kpLayer");
-    await request("/__gk/ga/gtag/js?id=G-CACHE0003&l=kpLayer");
+    const { request, upstream } = makeBeaconGate(undefined, { files: filesWithIds("G-CACHE0002", "G-CACHE0003") });
+    const headers = WITH_ANALYTICS;
+    await request("/__gk/ga/gtag/js?l=kpLayer&id=G-CACHE0002", { headers });
+    await request("/__gk/ga/gtag/js?id=G-CACHE0002&l=kpLayer", { headers });
+    await request("/__gk/ga/gtag/js?id=G-CACHE0003&l=kpLayer", { headers });
     expect(upstream.map((u) => u.url.search)).toEqual(["?id=G-CACHE0002&l=kpLayer", "?id=G-CACHE0003&l=kpLayer"]);
   });
 
   it.each([
     ["no id", "/__gk/ga/gtag/js"],
-    ["a Google Ads id", "/__gk/ga/gtag/js?id=AW-123456789"],
-    ["a GTM container", "/__gk/ga/gtag/js?id=GTM-DEMO123"],
     ["an id twice", "/__gk/ga/gtag/js?id=G-DEMO12345&id=G-OTHER1234"],
     ["an unknown parameter", "/__gk/ga/gtag/js?id=G-DEMO12345&url=https://evil.example/"],
     ["a data layer that is not a name", "/__gk/ga/gtag/js?id=G-DEMO12345&l=a;alert(1)"],
@@ -353,11 +353,13 @@ describe("GET /__gk/ga/gtag/js", () => {
   ])("upstream answering %s → 502, not cached", async (_name, answer) => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     const id = `G-FAIL${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
-    const failing = makeBeaconGate(answer);
-    expect((await failing.request(`/__gk/ga/gtag/js?id=${id}`)).status).toBe(502);
+    const files = filesWithIds(id);
+    const headers = WITH_ANALYTICS;
+    const failing = makeBeaconGate(answer, { files });
+    expect((await failing.request(`/__gk/ga/gtag/js?id=${id}`, { headers })).status).toBe(502);
     expect(failing.upstream).toHaveLength(1);
-    const working = makeBeaconGate();
-    expect((await working.request(`/__gk/ga/gtag/js?id=${id}`)).status).toBe(200);
+    const working = makeBeaconGate(undefined, { files });
+    expect((await working.request(`/__gk/ga/gtag/js?id=${id}`, { headers })).status).toBe(200);
     expect(working.upstream).toHaveLength(1);
   });
 });
@@ -373,11 +375,14 @@ describe("rate limiting (wrangler.toml [[ratelimits]] GA_BEACON_LIMITER, run by 
     const { request, upstream } = makeBeaconGate(undefined, { env: { GA_BEACON_LIMITER: limiter } });
     const headers = { ...WITH_ANALYTICS, "cf-connecting-ip": "192.0.2.200" };
     const statuses: number[] = [];
-    for (let i = 0; i < 101; i++) statuses.push((await request(`${COLLECT}?v=2&en=e${i}`, { headers })).status);
+    for (let i = 0; i < 101; i++)
+      statuses.push((await request(`${COLLECT}?v=2&tid=G-DEMO12345&en=e${i}`, { headers })).status);
     expect(statuses.slice(0, 100).every((s) => s === 204)).toBe(true);
     expect(statuses[100]).toBe(429);
     expect(upstream).toHaveLength(100);
-    const other = await request(`${COLLECT}?v=2&en=x`, { headers: { ...headers, "cf-connecting-ip": "192.0.2.201" } });
+    const other = await request(`${COLLECT}?v=2&tid=G-DEMO12345&en=x`, {
+      headers: { ...headers, "cf-connecting-ip": "192.0.2.201" },
+    });
     expect(other.status).toBe(204);
   });
 });

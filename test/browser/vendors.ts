@@ -103,12 +103,23 @@ function consentState(dataLayer) {
   return state;
 }`;
 
-/** gtag.js: reads the data layer's `config` commands, sets GA cookies, sends a page_view hit. */
+/**
+ * A Google tag id (GT-…) and the GA4 measurement id it sends to, as the Google tag's settings link
+ * them (https://support.google.com/tagmanager/answer/11994839): the stub's one such link.
+ */
+export const GOOGLE_TAG_DESTINATION = { tag: "GT-KVT4P2Q", measurementId: "G-DEMO12345" };
+
+/**
+ * gtag.js: reads the data layer's `config` commands, sets GA cookies, sends a page_view hit (for
+ * a Google tag id, to the measurement id it is linked to).
+ */
 export const GTAG_JS = `(function () {
 ${TOP_COOKIE}
   var dl = (window.dataLayer = window.dataLayer || []);
   var seen = 0;
+  var destinations = ${JSON.stringify({ [GOOGLE_TAG_DESTINATION.tag]: GOOGLE_TAG_DESTINATION.measurementId })};
   function hit(tid, params) {
+    tid = destinations[tid] || tid;
     if (!/^G-/.test(tid)) return;
     var consent = consentState(dl);
     var granted = consent.analytics_storage !== "denied";

@@ -251,7 +251,7 @@ describe("isSameOriginPost", () => {
     ["same-origin, Origin matches", { "sec-fetch-site": "same-origin", origin: SITE }, true],
     ["Origin matches, no Sec-Fetch-Site", { origin: SITE }, true],
     ["Sec-Fetch-Site none (typed in), no Origin", { "sec-fetch-site": "none" }, true],
-    ["no headers (a non-browser client)", {}, true],
+    ["no headers (nothing shows where it came from)", {}, false],
     ["same-origin, no Origin", { "sec-fetch-site": "same-origin" }, true],
     ["cross-site", { "sec-fetch-site": "cross-site", origin: "https://evil.example" }, false],
     ["cross-site with a forged matching Origin", { "sec-fetch-site": "cross-site", origin: SITE }, false],

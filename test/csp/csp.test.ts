@@ -29,7 +29,7 @@ describe("the CSP header per decision", () => {
     const { res, csp } = await cspFor(consentCookie([]));
     expect(res.headers.has("content-security-policy")).toBe(false);
     expect(csp).toBe(
-      "script-src 'self' 'unsafe-inline' 'unsafe-eval'; connect-src 'self'; frame-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; report-uri /__gk/csp-report; report-to gk-csp",
+      "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; media-src 'self' data: blob:; worker-src 'self' blob:; report-uri /__gk/csp-report; report-to gk-csp",
     );
     expect(res.headers.get("reporting-endpoints")).toBe('gk-csp="/__gk/csp-report"');
   });
@@ -95,7 +95,7 @@ describe("the CSP header per decision", () => {
     );
     const both = res.headers.get("content-security-policy") ?? "";
     // Two policies, both enforced: the origin's first, untouched.
-    expect(both.startsWith(`${origin}, script-src 'self'`)).toBe(true);
+    expect(both.startsWith(`${origin}, default-src 'self'`)).toBe(true);
     const ours = both.slice(origin.length + 2);
     expect(directive(ours, "script-src")).toEqual(expect.arrayContaining(["'nonce-abc123'", "'sha256-AbC+/='"]));
     expect(ours).not.toContain("strict-dynamic");

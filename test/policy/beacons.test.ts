@@ -93,7 +93,7 @@ describe("broken beacon blocks", () => {
     ],
     [
       "a required parameter not in query",
-      (b: any) => b.tag.required.push("cx"),
+      (b: any) => b.tag.required.push("xq"),
       "beacon.tag.required[1]",
       "add it to tag.query or remove it here",
     ],

@@ -24,6 +24,7 @@ import { readLimited } from "./http/read-body";
 import { emitRequestLog, requestLog } from "./http/request-log";
 import type { ActivePolicy } from "./policy/active";
 import type { SiteFile } from "./policy/schema";
+import { registerClientApiRoutes } from "./ui/client-api/routes";
 import { declarationSections, renderDeclarationHtml } from "./ui/declaration";
 import { pageInjections } from "./ui/injections";
 import { isLanguage, type Language, pickLanguage } from "./ui/language";
@@ -235,6 +236,7 @@ export function createApp(options: AppOptions) {
   );
 
   registerBeaconRoutes(app, { policy, decide: decideFor, vendorFetch: options.vendorFetch });
+  registerClientApiRoutes(app, { policy, decide: decideFor });
   app.post(CSP_REPORT_PATH, async (c) => {
     const request = c.req.raw;
     const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();

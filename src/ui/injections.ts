@@ -1,10 +1,14 @@
-/** What a page gets injected under a decision: Consent Mode, banner, footer link, placeholders. */
+/**
+ * What a page gets injected under a decision: Consent Mode, the client API, banner, footer link,
+ * placeholders.
+ */
 import { consentModeDefaults, renderConsentModeScript } from "../consent/consent-mode";
 import type { Decision } from "../consent/decide";
 import type { Injections } from "../html/injections";
 import type { CompiledPolicy } from "../policy/compile";
 import type { SiteFile } from "../policy/schema";
 import { renderBanner, renderFooterLink, renderStyles } from "./banner";
+import { clientApiElement } from "./client-api/element";
 import type { Language } from "./language";
 import { renderPlaceholder } from "./placeholder";
 import { textsFor } from "./texts";
@@ -40,7 +44,10 @@ export function pageInjections(ctx: PageContext): Injections {
   const consentMode = consentModeDefaults(policy, site, decision);
   const banner = showBanner ? renderBanner({ texts, lang, returnTo, nonce }) : "";
   return {
-    headStart: consentMode ? renderConsentModeScript(consentMode, nonce) : undefined,
+    // Consent Mode's defaults must run before Google's tags; the client API is deferred anyway.
+    headStart:
+      (consentMode ? renderConsentModeScript(consentMode, nonce) : "") +
+      clientApiElement(policy, site, decision, lang, nonce),
     // The CSS goes only where something visible needs it.
     bodyStart: banner || replacements.size || afterRemoval.size ? renderStyles(nonce) + banner : undefined,
     bodyEnd: site.ui.footerLink ? renderFooterLink(texts, lang, returnTo) : undefined,

@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// The browser suite (issue 7): headless Chromium against the demo site behind `wrangler dev`.
+// The browser suite: headless Chromium against the demo site behind `wrangler dev`.
 // Node, not workerd; one file at a time (each test launches its own Chromium, 2 cores in CI).
 export default defineConfig({
   test: {

@@ -1,10 +1,12 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 // @ts-expect-error plain ESM script without types
-import { bundlePolicies } from "./scripts/policy-bundle.mjs";
+import { bundlePolicies, bundleTestPolicies } from "./scripts/policy-bundle.mjs";
 
-// The worker imports the bundled policy; build it before anything is compiled.
+// The worker imports the bundled policy, and the tests their own (test/fixtures/policies,
+// test/README.md); build both before anything is compiled.
 bundlePolicies();
+bundleTestPolicies();
 // The consent records schema, applied to the test D1 database by test/helpers/apply-migrations.ts.
 const migrations = await readD1Migrations("./migrations");
 
@@ -22,6 +24,10 @@ export default defineConfig({
   test: {
     globalSetup: ["./test/global-setup.ts"],
     setupFiles: ["./test/helpers/apply-migrations.ts"],
-    include: ["test/{unit,policy,html,integration,ui,beacon,sources,d1}/**/*.test.ts"],
+    // Every test under test/ runs here, in workerd, except the two suites with their own runtime:
+    // test/browser/ (Chromium, vitest.browser.config.ts) and test/scripts/ plus *.node.test.ts
+    // (Node, vitest.node.config.ts). A new folder can never silently not run (test/README.md).
+    include: ["test/**/*.test.ts"],
+    exclude: [...configDefaults.exclude, "test/browser/**", "test/scripts/**", "test/**/*.node.test.ts"],
   },
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run consent:export -- --id <consent id> [--remote] [--json]`: a visitor's consent record
- * history, oldest first, for an auditor (README "Consent sources and records").
+ * history, oldest first, for an auditor (docs/CONSENT.md, "Export for an auditor").
  *
  * Reads the CONSENT_DB D1 database through `wrangler d1 execute`: the local one that `npm start`
  * uses (.wrangler/state, offline) by default, the deployed one with --remote (needs a Cloudflare

@@ -5,7 +5,7 @@
  *   npx wrangler tail --format json > tail.jsonl; npm run csp:report -- tail.jsonl
  *   npm run csp:report -- worker.log              (lines with {"gk":"csp-violation",...})
  *   ... | npm run csp:report                       (standard input)
- * With the CSP_REPORTS Analytics Engine binding, query the dataset instead (see README).
+ * With the CSP_REPORTS Analytics Engine binding, query the dataset instead (docs/OPERATIONS.md).
  */
 import { readFileSync } from "node:fs";
 

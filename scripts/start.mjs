@@ -2,10 +2,11 @@
 // `npm start`: the bundled demo site on 127.0.0.1:9000 and the gatekeeper in front of it on
 // http://localhost:8787 (wrangler dev, offline, no account). Ctrl-C stops both.
 //   DEMO_PORT=9100 PORT=8788 npm start
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDemoOrigin } from "./demo-origin.mjs";
+import { applyLocalMigrations, wranglerBin } from "./lib/local-d1.mjs";
 import { bundlePolicies } from "./policy-bundle.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -13,18 +14,11 @@ const demoPort = Number(process.env.DEMO_PORT ?? 9000);
 const port = Number(process.env.PORT ?? 8787);
 
 bundlePolicies(root);
-// The consent records table in the local D1 database (.wrangler/state), before wrangler dev uses
-// it. Offline: --local never contacts Cloudflare. CI=1 answers wrangler's confirmation prompt.
-const wranglerBin = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
-const offline = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" };
-const migrate = spawnSync(process.execPath, [wranglerBin, "d1", "migrations", "apply", "CONSENT_DB", "--local"], {
-  cwd: root,
-  stdio: "inherit",
-  env: offline,
-});
-if (migrate.status !== 0) {
+// The consent records table, before wrangler dev uses it (scripts/lib/local-d1.mjs).
+const migrated = applyLocalMigrations(root);
+if (migrated !== 0) {
   console.error("npm start: could not apply the local D1 migrations (see above)");
-  process.exit(migrate.status ?? 1);
+  process.exit(migrated);
 }
 const demo = await startDemoOrigin({ port: demoPort });
 console.log(`demo origin: ${demo.url}`);
@@ -32,7 +26,7 @@ console.log(`demo origin: ${demo.url}`);
 const wrangler = spawn(
   process.execPath,
   [
-    wranglerBin,
+    wranglerBin(root),
     "dev",
     "--port",
     String(port),

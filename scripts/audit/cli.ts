@@ -11,6 +11,7 @@
  *   npm run audit -- page.html --json                     machine output
  *   npm run audit -- page.html --state none --state analytics+marketing
  *   npm run audit -- page.html --page-url https://www.kevyt.example/laina
+ *   npm run audit -- page.html --policies path/to/policies  another policy directory than policies/
  *
  * Exit code: 0 fine, 1 an unknown third party was found, 2 the audit could not run (usage, an
  * invalid policy, a page that does not load).
@@ -25,7 +26,7 @@ import { type AuditReport, buildReport, defaultStates, parseStates, renderTable 
 import { ROOT, startAuditor } from "./run";
 
 const USAGE =
-  "usage: npm run audit -- <file.html | http(s)://url> [--json] [--state none|all|<purpose>[+<purpose>...]]... [--page-url <url>]";
+  "usage: npm run audit -- <file.html | http(s)://url> [--json] [--state none|all|<purpose>[+<purpose>...]]... [--page-url <url>] [--policies <dir>]";
 const DEFAULT_PAGE_URL = "https://kevyt.example/";
 
 export interface CliOptions {
@@ -33,6 +34,8 @@ export interface CliOptions {
   json: boolean;
   states: string[];
   pageUrl?: string;
+  /** The policy directory to audit with; policies/ unless given. */
+  policies?: string;
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -48,6 +51,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     else if (arg === "--state") opts.states.push(value());
     else if (arg.startsWith("--state=")) opts.states.push(arg.slice("--state=".length));
     else if (arg === "--page-url") opts.pageUrl = value();
+    else if (arg === "--policies") opts.policies = value();
     else if (arg === "-h" || arg === "--help") throw new Error(USAGE);
     else if (arg.startsWith("--")) throw new Error(`unknown option ${arg}\n${USAGE}`);
     else if (opts.target) throw new Error(`one page at a time\n${USAGE}`);
@@ -75,13 +79,14 @@ export async function auditTarget(
   opts: CliOptions,
   root = ROOT,
 ): Promise<{ report: AuditReport } | { diagnostics: string }> {
-  const loaded = loadPolicy(readPolicyFiles(root));
+  const policyDir = opts.policies === undefined ? undefined : resolve(opts.policies);
+  const loaded = loadPolicy(readPolicyFiles(root, policyDir));
   if (!loaded.ok) return { diagnostics: renderDiagnostics(loaded.diagnostics) };
   const purposes = loaded.policy.purposes.map((p) => ({ id: p.id, required: p.required }));
   const states = opts.states.length ? parseStates(opts.states, purposes) : defaultStates(purposes);
   const page = await loadPage(opts.target, opts.pageUrl);
   new URL(page.url); // throws on a bad --page-url
-  const auditor = await startAuditor(root);
+  const auditor = await startAuditor(root, policyDir);
   try {
     const response = await auditor.audit({ html: page.html, pageUrl: page.url, states });
     return { report: buildReport(opts.target, page.url, response) };

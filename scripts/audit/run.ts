@@ -24,7 +24,8 @@ export interface Auditor {
   dispose(): Promise<void>;
 }
 
-export async function startAuditor(root = ROOT): Promise<Auditor> {
+/** An auditor for the policy in `policyDir` (policies/ unless given). */
+export async function startAuditor(root = ROOT, policyDir?: string): Promise<Auditor> {
   // src/policy/active.ts imports the bundled policy; the audit passes its own files per request.
   bundlePolicies(root);
   const bundle = await build({
@@ -39,7 +40,7 @@ export async function startAuditor(root = ROOT): Promise<Auditor> {
   });
   const script = bundle.outputFiles[0]?.text ?? "";
   const mf = new Miniflare({ modules: true, script, compatibilityDate: compatibilityDate(root) });
-  const files = readPolicyFiles(root) as Record<string, unknown>;
+  const files = readPolicyFiles(root, policyDir) as Record<string, unknown>;
   return {
     async audit(request) {
       const body: AuditRequest = {

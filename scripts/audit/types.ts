@@ -22,7 +22,7 @@ export interface AuditRequest {
   now: number;
 }
 
-/** What the rewriter's onRemoved hook reported (src/html/rewriter.ts Removal). */
+/** What the rewriter's onRemoved hook reported (src/html/plan.ts Removal). */
 export interface AuditRemoval {
   vendor: string;
   kind: string;

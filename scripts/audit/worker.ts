@@ -7,7 +7,8 @@
 import { serializeConsentValue } from "../../src/consent/cookie";
 import { type Decision, decide, decisionForChoice } from "../../src/consent/decide";
 import type { Observation } from "../../src/html/observation";
-import { type RewritePlan, rewriteHtml } from "../../src/html/rewriter";
+import type { RewritePlan } from "../../src/html/plan";
+import { rewriteHtml } from "../../src/html/rewriter";
 import { activatePolicy } from "../../src/policy/active";
 import { siteFor } from "../../src/policy/compile";
 import type { PolicyFiles } from "../../src/policy/load";

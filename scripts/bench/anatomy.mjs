@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { getOnce } from "./load.mjs";
 import { cpuMs } from "./proc.mjs";
+import { MINIMUM_REWRITE } from "./workers.mjs";
 
 /** Each variant is the body of `fetch(request, env)` after `const res = await fetch(...)`. */
 export const ANATOMY_VARIANTS = [
@@ -25,8 +26,8 @@ export const ANATOMY_VARIANTS = [
   },
   {
     id: "rw-inline-text",
-    label: "a text handler on inline scripts (what judging them needs at least)",
-    body: 'return new HTMLRewriter().on("script:not([src])", { text() {} }).transform(res);',
+    label: "a text handler on inline scripts (the platform minimum: what judging them needs at least)",
+    body: `return ${MINIMUM_REWRITE};`,
   },
   {
     id: "rw-attr",
@@ -157,54 +158,4 @@ export async function anatomyPhase({ tmp, originUrl, serveWorker, runLoad, log, 
   } finally {
     for (const s of served) await s.dispose().catch(() => {});
   }
-}
-
-const ms = (n) => (Number.isFinite(n) ? n.toFixed(2) : "–");
-
-/** The report section: what the runtime charges before the gatekeeper does anything. */
-export function anatomySection(anatomy, scripts) {
-  const page = anatomy.cpu.filter((r) => r.page === "page-200k");
-  const hostile = anatomy.cpu.filter((r) => r.page === "hostile-ab");
-  const get = (id) => page.find((r) => r.id === id);
-  const perCall = (get("rw-script").cpuMs - get("rw-body").cpuMs) / Math.max(1, scripts.all - 1);
-  const floorLoad = anatomy.load.find((x) => x.id === "floor");
-  const ratio = (id) => (anatomy.load.find((x) => x.id === id).rps / floorLoad.rps).toFixed(2);
-  return `## What HTMLRewriter costs before the gatekeeper does anything
-
-Minimal workers, each doing one thing the gatekeeper must do, on the same 200 KB page (${scripts.all} \`<script>\`
-elements, ${scripts.inline} of them inline), one request at a time, CPU of each workerd process from \`/proc\`:
-
-| worker | CPU ms/req | above floor |
-|---|---:|---:|
-${page.map((r) => `| ${r.label} | ${ms(r.cpuMs)} | ${r.id === "floor" ? "–" : ms(r.aboveFloorMs)} |`).join("\n")}
-
-Throughput at 10 connections, ${anatomy.load[0]?.p50s.length ?? 0} alternating rounds:
-
-| worker | req/s | × floor | p50 ms | × floor |
-|---|---:|---:|---:|---:|
-${anatomy.load.map((x) => `| ${x.label} | ${x.rps.toFixed(0)} | ${(x.rps / floorLoad.rps).toFixed(2)} | ${x.p50.toFixed(2)} | ${(x.p50 / floorLoad.p50).toFixed(2)} |`).join("\n")}
-
-The 100,000 \`<a></b>\` pairs:
-
-| worker | CPU ms/req | bytes out |
-|---|---:|---:|
-${hostile.map((r) => `| ${r.label} | ${ms(r.cpuMs)} | ${r.bytes.toLocaleString("en")}${r.complete === false ? " (cut)" : ""} |`).join("\n")}
-
-What this says about the targets:
-
-- Each call from lol-html into JavaScript costs about ${(perCall * 1000).toFixed(0)} µs in workerd (one handler on every
-  \`script\` against one on \`body\`), whatever the handler does. The gatekeeper's cost is mostly the
-  number of such calls: it matches every URL attribute natively and calls JavaScript only for
-  values that can leave the site, but an inline script can only be judged by reading its text,
-  which lol-html hands over in at least two calls (the text, then an empty last chunk).
-- An attribute selector on any element (\`[background]\`, \`[ping]\`, a vendor's \`[class*=…]\`) makes
-  lol-html parse every element's attributes, once for all such selectors.
-- With no handler at all HTMLRewriter reaches ${ratio("rw-empty")}× the floor's throughput on this 2-core machine
-  (where the load generator, the origin and workerd share the CPU), and ${ratio("rw-body")}× with a single
-  handler: ${Number(ratio("rw-empty")) < 0.9 ? "a 0.9× target is beyond" : "a 0.9× target is at the edge of"} what any HTMLRewriter-based gatekeeper can reach
-  here before it removes anything, so CPU per request above the floor is the figure to compare.
-- The \`<a></b>\` page costs lol-html itself that much as soon as any element handler exists (it then
-  tracks open elements, and every \`<a>\` stays open), until the stream ends in an error and the page is
-  cut, which fails closed. No selector of ours changes it.
-`;
 }

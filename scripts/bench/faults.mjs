@@ -1,4 +1,4 @@
-// The fault phase of `npm run bench` (issue 9, "Under load"): FAULT_REQUESTS requests at
+// The fault phase of `npm run bench` ("Under load"): FAULT_REQUESTS requests at
 // FAULT_CONNECTIONS connections through the gatekeeper (the deploy bundle run.mjs serves), mixing
 // consent states, healthy pages and origin faults (the bench origin's /fault/ routes,
 // fault-routes.mjs). Every response is read to its end and checked: its status, and whether its
@@ -14,6 +14,9 @@
 //   BENCH_FAULT_REQUESTS=10000 BENCH_FAULT_CONNECTIONS=20 BENCH_FAULT_SECONDS=90
 //   BENCH_FAULT_TIMEOUT_MS=1000 BENCH_LONG_BYTES=50000000
 //   BENCH_FAULT_ROUTES=ok-20k,reset-mid   only these routes of the mix (to look at one fault)
+//
+// Measuring only: each response is judged by leak-judge.mjs (the rule the workerd fault tests
+// use too), and report.mjs renders what this returns.
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { createServer } from "node:net";
@@ -21,7 +24,11 @@ import { dirname, join, resolve } from "node:path";
 import { brotliDecompressSync, constants, gunzipSync } from "node:zlib";
 import { parse as parseYaml } from "yaml";
 import { DRIP_CHUNKS, DRIP_MS, RESET_AFTER } from "./fault-routes.mjs";
-import { cpuMs, isFlat, memory, resetPeak, rssSummary } from "./proc.mjs";
+import { judgeBody } from "./leak-judge.mjs";
+import { allMarkers, leakMarkers, MARKERS, SHARED_MARKER } from "./markers.mjs";
+import { cpuMs, memory, resetPeak, rssSummary } from "./proc.mjs";
+import { percentile } from "./stats.mjs";
+import { purposes } from "./variants.mjs";
 import { buildBundle, serveWorker } from "./workers.mjs";
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), "..", "..");
@@ -46,56 +53,64 @@ const CLIENT_TIMEOUT_MS = 20_000;
 const GZIP_CLIENT_SHARE = 0.25;
 
 /**
- * The mix, in requests per 10,000. `expect` is what the visitor must get: the status, and a
- * `complete` page or one that is `cut` short (the reset mid-body: never a complete page).
+ * The mix, in requests per 10,000. `origin` is what the origin does on that route; `expect` is what
+ * the visitor must get: the status, and a `complete` page or one that is `cut` short (the reset
+ * mid-body: never a complete page).
  */
 const ok = (status = 200) => ({ status, body: "complete" });
+const cut = (status) => ({ status, body: "cut" });
+/** `via`: the gatekeeper the route goes through (the deploy bundle, unless named). */
+const route = (id, path, weight, label, origin, expect = ok(), via = "gate") => ({
+  id,
+  path,
+  weight,
+  label,
+  origin,
+  expect,
+  via,
+});
 export const ROUTES = [
-  { id: "ok-20k", path: "/fault/ok/20k", weight: 4000, label: "20 KB page", expect: ok() },
-  { id: "ok-200k", path: "/fault/ok/200k", weight: 500, label: "200 KB page", expect: ok() },
-  { id: "gzip", path: "/fault/gzip/20k", weight: 1000, label: "20 KB page, gzip", expect: ok() },
-  { id: "br", path: "/fault/br/20k", weight: 600, label: "20 KB page, br", expect: ok() },
-  { id: "asset", path: "/fault/asset.js", weight: 800, label: "JavaScript (not rewritten)", expect: ok() },
-  { id: "404", path: "/fault/status/404", weight: 700, label: "HTML 404", expect: ok(404) },
-  { id: "500", path: "/fault/status/500", weight: 400, label: "HTML 500", expect: ok(500) },
-  { id: "503", path: "/fault/status/503", weight: 300, label: "HTML 503", expect: ok(503) },
-  { id: "drip", path: "/fault/drip/20k", weight: 150, label: "slow drip (20 KB over 0.8 s)", expect: ok() },
-  {
-    id: "reset-mid",
-    path: "/fault/reset-mid/20k",
-    weight: 500,
-    label: "reset mid-body",
-    expect: { status: 200, body: "cut" },
-  },
-  { id: "reset-before", path: "/fault/reset-before", weight: 300, label: "reset before the head", expect: ok(502) },
-  { id: "deflate", path: "/fault/enc/deflate", weight: 100, label: "Content-Encoding: deflate", expect: ok(502) },
-  { id: "zstd", path: "/fault/enc/zstd", weight: 100, label: "Content-Encoding: zstd", expect: ok(502) },
-  { id: "x-bogus", path: "/fault/enc/x-bogus", weight: 100, label: "Content-Encoding: x-bogus", expect: ok(502) },
-  { id: "gzip-br", path: "/fault/enc/gzip-br", weight: 100, label: "Content-Encoding: gzip, br", expect: ok(502) },
+  route("ok-20k", "/fault/ok/20k", 4000, "20 KB page", "20 KB page, Content-Length"),
+  route("ok-200k", "/fault/ok/200k", 500, "200 KB page", "200 KB page, Content-Length"),
+  route("gzip", "/fault/gzip/20k", 1000, "20 KB page, gzip", "20 KB page, gzip"),
+  route("br", "/fault/br/20k", 600, "20 KB page, br", "20 KB page, br"),
+  route("asset", "/fault/asset.js", 800, "JavaScript (not rewritten)", "text/javascript"),
+  route("404", "/fault/status/404", 700, "HTML 404", "small HTML page, status 404", ok(404)),
+  route("500", "/fault/status/500", 400, "HTML 500", "small HTML page, status 500", ok(500)),
+  route("503", "/fault/status/503", 300, "HTML 503", "small HTML page, status 503", ok(503)),
+  route("drip", "/fault/drip/20k", 150, "slow drip (20 KB over 0.8 s)", "20 KB page in 40 pieces, 20 ms apart"),
+  route(
+    "reset-mid",
+    "/fault/reset-mid/20k",
+    500,
+    "reset mid-body",
+    "head and 8 KB of the page, then a TCP reset",
+    cut(200),
+  ),
+  route("reset-before", "/fault/reset-before", 300, "reset before the head", "TCP reset before any response", ok(502)),
+  route("deflate", "/fault/enc/deflate", 100, "Content-Encoding: deflate", "HTML, Content-Encoding: deflate", ok(502)),
+  route("zstd", "/fault/enc/zstd", 100, "Content-Encoding: zstd", "HTML, Content-Encoding: zstd", ok(502)),
+  route(
+    "x-bogus",
+    "/fault/enc/x-bogus",
+    100,
+    "Content-Encoding: x-bogus",
+    "raw HTML, Content-Encoding: x-bogus",
+    ok(502),
+  ),
+  route(
+    "gzip-br",
+    "/fault/enc/gzip-br",
+    100,
+    "Content-Encoding: gzip, br",
+    "HTML, Content-Encoding: gzip, br",
+    ok(502),
+  ),
   // Through the gatekeeper built with the short origin timeout.
-  { id: "timeout", path: "/fault/hang", weight: 150, label: "no answer", via: "timeout", expect: ok(504) },
+  route("timeout", "/fault/hang", 150, "no answer", "never answers", ok(504), "timeout"),
   // Through the gatekeeper whose ORIGIN is a closed port.
-  { id: "refused", path: "/fault/ok/20k", weight: 200, label: "connection refused", via: "refused", expect: ok(502) },
+  route("refused", "/fault/ok/20k", 200, "connection refused", "nothing listens (closed port)", ok(502), "refused"),
 ];
-
-/**
- * Strings only a vendor's own tags contain, by purpose. Each must be in the origin's page (checked
- * before the run, so the check cannot pass by looking for the wrong thing) and in no body the
- * gatekeeper sends a visitor who refused its purpose. The demo page also shows a gtag.js snippet
- * as escaped text in <pre><code> (G-XXXXXXXXXX): that is text, not a tag, and is not a marker.
- */
-export const MARKERS = {
-  marketing: ["googletagmanager.com/gtm.js", "googletagmanager.com/ns.html", "'gtm.start'"],
-  analytics: ["googletagmanager.com/gtag/js?id=G-DEMO12345", "gtag('config', 'G-DEMO12345')"],
-  functional: ["widget.intercom.io/widget/demoapp1", "window.intercomSettings", 'href="https://widget.intercom.io"'],
-  social: ["static.elfsight.com/platform/platform.js", "elfsight-app-5d6e2f3a", 'href="https://static.elfsight.com"'],
-};
-/** A link hint to a host both Google Analytics and GTM name: a leak only when both are refused. */
-const SHARED_MARKER = { marker: 'href="https://www.googletagmanager.com"', purposes: ["analytics", "marketing"] };
-
-function purposes() {
-  return parseYaml(readFileSync(join(ROOT, "policies", "purposes.yaml"), "utf8")).purposes;
-}
 
 /** The consent states of the mix, each with the purposes it refuses. */
 export function consentStates(consentCookie) {
@@ -138,12 +153,6 @@ export function consentStates(consentCookie) {
       banner: false,
     },
   ];
-}
-
-function leakMarkers(refuses) {
-  const markers = refuses.flatMap((p) => MARKERS[p] ?? []);
-  if (SHARED_MARKER.purposes.every((p) => refuses.includes(p))) markers.push(SHARED_MARKER.marker);
-  return markers;
 }
 
 /** The site policy with another origin timeout, checked by parsing it back. */
@@ -301,33 +310,37 @@ function decode(body, encoding) {
   }
 }
 
-/** What went wrong with one response, if anything, and which refused vendors' markers it carries. */
+/**
+ * What went wrong with one response, if anything, and which refused vendors' markers it carries:
+ * leak-judge.mjs on the decoded body, plus what only this mix knows (status, decoding, banner).
+ */
 function judge(item, res) {
   const { route, state } = item;
-  const problems = [];
   const decoded = res.body.length ? decode(res.body, res.encoding) : res.body;
   const text = decoded === null ? res.body.toString("latin1") : decoded.toString("latin1");
-  const leaks = leakMarkers(state.refuses).filter((m) => text.includes(m));
-  if (res.status === 0) problems.push(`no response (${res.error})`);
-  else if (res.status !== route.expect.status) problems.push(`status ${res.status}`);
-  if (res.status !== 0) {
-    if (route.expect.body === "complete" && res.aborted) problems.push("stream cut off");
-    if (decoded === null && !res.aborted) problems.push(`${res.encoding} body does not decode`);
-  }
-  // A page cut at the origin must never look complete: the stream aborts, or (workerd ends the
-  // chunked stream of an errored body cleanly, see faultsSection) the page stops short.
   const cut = route.expect.body === "cut";
-  if (cut && text.includes("</html>")) problems.push(res.aborted ? "cut off but ends in </html>" : "a complete page");
-  const html = res.status >= 200 && res.status < 600 && route.id !== "asset" && route.expect.status < 502;
-  if (html && !cut && !res.aborted && res.status === route.expect.status) {
-    if (!text.includes("</html>")) problems.push("no </html>");
-    // Consent: the banner shows exactly when there is no valid choice (a garbled cookie is none).
+  // Whole pages are judged by their `</html>`: HTML the route answers with its own status.
+  const html = route.id !== "asset" && route.expect.status < 502 && res.status === route.expect.status;
+  const verdict = judgeBody({
+    text,
+    aborted: res.status !== 0 && res.aborted,
+    expect: route.expect.body,
+    refused: leakMarkers(state.refuses),
+    end: html ? "</html>" : null,
+  });
+  const problems = [];
+  if (res.status === 0) problems.push(`no response (${res.error})`);
+  else {
+    if (res.status !== route.expect.status) problems.push(`status ${res.status}`);
+    if (decoded === null && !res.aborted) problems.push(`${res.encoding} body does not decode`);
+    problems.push(...verdict.problems);
+  }
+  // Consent: the banner shows exactly when there is no valid choice (a garbled cookie is none).
+  if (html && !cut && !res.aborted) {
     const banner = text.includes('id="gk-banner"');
     if (banner !== state.banner) problems.push(banner ? "banner despite consent" : "no banner without consent");
   }
-  // Cut short, but with a stream that ended as if complete.
-  const truncated = cut && !res.aborted && res.status === 200 && !text.includes("</html>");
-  return { problems, leaks, bytes: text.length, truncated };
+  return { problems, leaks: verdict.leaks, bytes: text.length, truncated: verdict.truncated && res.status === 200 };
 }
 
 function emptyStats() {
@@ -359,9 +372,6 @@ function count(stats, res, verdict) {
   stats.bytes += verdict.bytes;
 }
 
-const pct = (sorted, p) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] : NaN;
-
 /** The mix itself: `items` at `connections` at a time, RSS of `pid` sampled every 250 ms. */
 async function runMix({ items, connections, urls, pid, seconds, log }) {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
@@ -389,7 +399,7 @@ async function runMix({ items, connections, urls, pid, seconds, log }) {
       const headers = {};
       if (item.cookie) headers.cookie = item.cookie;
       headers["accept-encoding"] = item.gzip ? "gzip" : "identity";
-      const url = urls[item.route.via ?? "gate"] + item.route.path;
+      const url = urls[item.route.via] + item.route.path;
       const res = await fire(agent, url, headers, item.route.id);
       if (res.retriedAfter) retriesAfter[res.retriedAfter] = (retriesAfter[res.retriedAfter] ?? 0) + 1;
       const verdict = judge(item, res);
@@ -428,7 +438,8 @@ async function runMix({ items, connections, urls, pid, seconds, log }) {
       id: r.id,
       label: r.label,
       path: r.path,
-      via: r.via ?? "gate",
+      origin: r.origin,
+      via: r.via,
       expect: r.expect,
       requests: s.requests,
       statuses: s.statuses,
@@ -438,8 +449,8 @@ async function runMix({ items, connections, urls, pid, seconds, log }) {
       leaks: s.leaks,
       unexpected: s.unexpected,
       problems: s.problems,
-      p50: pct(ms, 50),
-      p99: pct(ms, 99),
+      p50: percentile(ms, 50),
+      p99: percentile(ms, 99),
       bytesPerResponse: s.requests ? s.bytes / s.requests : 0,
     };
   });
@@ -538,7 +549,7 @@ function streamLong(url, headers, markers, pid) {
 
 /** The long page direct from the origin, then through the gatekeeper without consent. */
 async function longPage({ originUrl, gateUrl, pid, log }) {
-  const markers = leakMarkers(Object.keys(MARKERS));
+  const markers = allMarkers();
   const url = `/fault/long?bytes=${LONG_BYTES}`;
   const direct = await streamLong(originUrl + url, {}, markers, null);
   const missing = markers.filter((m) => direct.found[m].count === 0);
@@ -587,7 +598,7 @@ async function sanity({ originUrl, urls, states }) {
   for (const path of ["/fault/ok/20k", "/fault/status/404"]) {
     const direct = await fire(agent, originUrl + path, {});
     const text = direct.body.toString("latin1");
-    const absent = leakMarkers(Object.keys(MARKERS)).filter((m) => !text.includes(m));
+    const absent = allMarkers().filter((m) => !text.includes(m));
     if (absent.length) throw new Error(`origin ${path} lacks the markers ${absent.join(", ")}`);
   }
   notes.push("every marker is in the origin's pages");
@@ -707,217 +718,3 @@ export async function faultPhase({ tmp, log, track, consentCookie, gate, originU
 }
 
 const f0 = (n) => n.toFixed(0);
-
-// ─── Report ─────────────────────────────────────────────────────────────────────────────────────
-
-const fx = (n, digits = 1) => (n === null || n === undefined || Number.isNaN(n) ? "–" : n.toFixed(digits));
-const int = (n) => n.toLocaleString("en");
-const signed = (n) => `${n >= 0 ? "+" : "−"}${fx(Math.abs(n), 1)}`;
-const mb = (bytes) => bytes / 1e6;
-/** The flatness rule of the memory section: the second half's high within 8 MiB or 5 % of the first's. */
-
-function problemText(r) {
-  if (!r.unexpected) return "";
-  return ` (${Object.entries(r.problems)
-    .map(([p, n]) => `${p} ×${n}`)
-    .join("; ")})`;
-}
-
-function statusText(statuses) {
-  return Object.entries(statuses)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, n]) => `${k} ×${int(n)}`)
-    .join(", ");
-}
-
-function verdicts(f) {
-  const m = f.mix;
-  const warmLeaks = f.warmup?.leaks ?? 0;
-  const flat = isFlat(m.memory.growthMiB, m.memory.firstHalfMaxMiB);
-  const all = m.requests >= m.target;
-  const clean = m.leaks === 0 && warmLeaks === 0 && m.unintended5xx === 0 && m.unexpected === 0;
-  const l = f.long;
-  const longGrowth = l.rssMaxMiB - l.rssBeforeMiB;
-  const longOk = l.status === 200 && l.complete && l.endsWithMark && l.leaks.length === 0;
-  return {
-    flat,
-    all,
-    clean,
-    load: all && clean && flat,
-    longGrowth,
-    longOk,
-    longFlat: isFlat(longGrowth, l.rssBeforeMiB),
-  };
-}
-
-/** The Targets rows of issue 9's load run and 50 MB body. */
-export function faultsTargetRows(f) {
-  const m = f.mix;
-  const v = verdicts(f);
-  const gate5xx = m.intended5xx - m.originErrors5xx;
-  const misses = [
-    m.leaks || f.warmup?.leaks ? "leaks" : "",
-    m.unintended5xx ? "unintended 5xx" : "",
-    m.unexpected ? "unexpected outcomes" : "",
-    v.flat ? "" : "RSS not flat",
-  ].filter(Boolean);
-  const loadVerdict = !v.all
-    ? `**not shown**: only ${int(m.requests)} of ${int(m.target)} requests fit the time cap`
-    : misses.length
-      ? `**missed**: ${misses.join(", ")}`
-      : "**met**";
-  const l = f.long;
-  return [
-    `| Under load: ${int(m.target)} requests at ${f.config.connections} connections, consent states and faults mixed: no 5xx but the intended 502/504, no leaks, memory flat | ${int(m.requests)} requests: ${int(m.leaks)} leaks, ${int(m.unintended5xx)} unintended 5xx (${int(gate5xx)} intended 502/504, ${int(m.originErrors5xx)} origin 500/503 passed on), ${int(m.unexpected)} other unexpected; RSS ${fx(m.memory.startMiB, 0)} → ${fx(m.memory.endMiB, 0)} MiB, second half's high ${signed(m.memory.growthMiB)} MiB against the first's | ${loadVerdict} |`,
-    `| A ${fx(mb(l.bytesDirect), 0)} MB body streams through without consent, tags removed, memory flat | ${int(l.bytesGate)} bytes out, ${l.complete && l.endsWithMark ? "complete" : "**incomplete**"}, ${l.leaks.length} leaks, RSS ${fx(l.rssBeforeMiB, 0)} → at most ${fx(l.rssMaxMiB, 0)} MiB (+${fx(v.longGrowth, 1)}) | ${v.longOk && v.longFlat ? "**met**" : "**missed**"} |`,
-  ];
-}
-
-const ORIGIN_DOES = {
-  "ok-20k": "20 KB page, Content-Length",
-  "ok-200k": "200 KB page, Content-Length",
-  gzip: "20 KB page, gzip",
-  br: "20 KB page, br",
-  asset: "text/javascript",
-  404: "small HTML page, status 404",
-  500: "small HTML page, status 500",
-  503: "small HTML page, status 503",
-  drip: "20 KB page in 40 pieces, 20 ms apart",
-  "reset-mid": "head and 8 KB of the page, then a TCP reset",
-  "reset-before": "TCP reset before any response",
-  deflate: "HTML, Content-Encoding: deflate",
-  zstd: "HTML, Content-Encoding: zstd",
-  "x-bogus": "raw HTML, Content-Encoding: x-bogus",
-  "gzip-br": "HTML, Content-Encoding: gzip, br",
-  timeout: "never answers",
-  refused: "nothing listens (closed port)",
-};
-
-/** What became of the pages the origin cut off, and of the connections they were on. */
-function cutNotes(m, cutRoute) {
-  const notes = [];
-  if (m.cutTruncated)
-    notes.push(`- **A page cut at the origin ends as if complete.** When the origin resets mid-body the gatekeeper's
-  body stream errors, and workerd (this version, also without Miniflare) then ends the chunked
-  response with its normal terminator and closes the connection, rather than aborting it
-  ([workerd#6818](https://github.com/cloudflare/workerd/issues/6818)): of ${int(cutRoute.requests)} reset pages, ${int(cutRoute.aborted)} reached the client as aborted streams.
-  What arrives is cut short (no \`</html>\`, no footer link) and filtered, so nothing leaks, but an HTTP
-  client cannot tell it from a complete response. A pass-through worker with the origin's
-  \`Content-Length\` lets the client see the shortfall; the gatekeeper drops \`Content-Length\` from
-  rewritten pages, so it cannot.`);
-  else if (cutRoute?.requests)
-    notes.push(
-      `- **A page cut at the origin** reached the client as an aborted stream every time (${int(cutRoute.aborted)}).`,
-    );
-  if (m.retried)
-    notes.push(`- **Retries.** workerd closes the connection right after a response whose body errored, without
-  \`Connection: close\`: ${int(m.retried)} requests went out on a connection the client did not yet know was closed
-  (it had last carried: ${Object.entries(m.retriesAfter)
-    .map(([route, n]) => `${route} ×${int(n)}`)
-    .join(", ")}) and failed before any answer. The load client sends such a request again
-  (up to 3 times), as browsers and Node's documentation do on a reused connection; they are not
-  errors of the gatekeeper, and each is counted above.`);
-  return notes.length ? `${notes.join("\n")}\n` : "";
-}
-
-/** The "Under load with faults" section of docs/BENCHMARKS.md. */
-export function faultsSection(f, heading = "##") {
-  const m = f.mix;
-  const v = verdicts(f);
-  const c = f.config;
-  const l = f.long;
-  const expectText = (r) => (r.expect.body === "cut" ? `${r.expect.status}, cut short` : String(r.expect.status));
-  const routeRows = m.routes
-    .filter((r) => r.requests)
-    .map(
-      (r) =>
-        `| ${r.label}${r.via === "gate" ? "" : ` (${r.via === "timeout" ? "short-timeout gatekeeper" : "closed-port gatekeeper"})`} | ${ORIGIN_DOES[r.id] ?? ""} | ${int(r.requests)} | ${expectText(r)} | ${statusText(r.statuses)} | ${r.expect.body === "cut" ? `${int(r.aborted)} aborted, ${int(r.truncated)} ended early` : int(r.aborted)} | ${int(r.unexpected)}${problemText(r)} | ${int(r.leaks)} | ${fx(r.p50, 1)} | ${fx(r.p99, 1)} |`,
-    )
-    .join("\n");
-  const stateText = f.states
-    .map((s) => {
-      const st = m.states[s.id] ?? { requests: 0, leaks: 0 };
-      return `${s.label} ${int(st.leaks)} of ${int(st.requests)}`;
-    })
-    .join(", ");
-  const gate5xx = m.routes
-    .filter((r) => r.expect.status === 502 || r.expect.status === 504)
-    .reduce((a, r) => a + (r.statuses[String(r.expect.status)] ?? 0), 0);
-  const samples = m.memory.samples.map((x) => `${int(x.done)}: ${fx(x.rssMiB, 0)}`).join(" · ");
-  const retries = Object.entries(m.retriesAfter)
-    .map(([route, n]) => `${int(n)} after ${route}`)
-    .join(", ");
-  const cutRoute = m.routes.find((r) => r.id === "reset-mid");
-  const markerCount = leakMarkers(Object.keys(MARKERS)).length;
-  return `${heading} Under load with faults
-
-${int(m.requests)} requests${m.requests < m.target ? ` (of ${int(m.target)}: the run stops issuing requests at ${c.capSeconds} s, BENCH_FAULT_SECONDS)` : ""} at ${c.connections} connections in ${fx(m.seconds, 0)} s (${fx(m.rps, 0)} req/s), a fixed shuffle of healthy pages and origin faults, each
-request with one of ${f.states.length} consent states in turn: ${f.states.map((s) => s.label).join(", ")}. A quarter of the
-requests ask for gzip, as browsers do. Every response is read to its end (or to where its stream
-breaks) and checked: its status and how its stream ended against what the route must give, and
-its body (gunzipped) for any marker of a vendor whose purpose that state refuses, ${markerCount} markers in all
-(\`googletagmanager.com/gtm.js\`, \`ns.html\`, \`'gtm.start'\`, gtag.js with its \`G-\` id and config,
-Intercom's widget URL, \`window.intercomSettings\` and dns-prefetch, Elfsight's platform.js, widget
-class and preconnect; the preconnect to www.googletagmanager.com only when both Google vendors are
-refused). Each marker is first checked to be in the origin's own pages.
-${f.warmup ? `\nBefore them, ${int(f.warmup.requests)} requests of the same mix warmed the gatekeeper up at this concurrency (${int(f.warmup.leaks)} leaks, ${int(f.warmup.unexpected)} unexpected; RSS ${fx(f.warmup.startMiB, 0)} → ${fx(f.warmup.endMiB, 0)} MiB).\n` : ""}
-The gatekeeper is the deploy bundle above (its origin the bench origin, whose \`/fault/\` routes
-misbehave: scripts/bench/fault-routes.mjs). The site policy waits 30 s for an origin, so the "no answer" route
-goes to a second gatekeeper built the same way (\`wrangler deploy --dry-run\`) from a copy of the
-project whose site policy says \`origin.timeoutMs: ${c.timeoutMs}\`, and "connection refused" to a third whose
-\`ORIGIN\` is a closed port.
-
-| | |
-|---|---|
-| Leaks (responses with a refused vendor's marker) | **${int(m.leaks)}**; by consent state: ${stateText} |
-| Unexpected outcomes (status, stream, banner or \`</html>\` not as the route requires) | **${int(m.unexpected)}**${m.examples.length ? `: ${m.examples.slice(0, 5).join("; ")}` : ""} |
-| 5xx | ${int(m.intended5xx + m.unintended5xx)}: **${int(m.unintended5xx)} unintended**; ${int(gate5xx)} intended 502/504 from the gatekeeper, ${int(m.originErrors5xx)} the origin's own 500/503 passed on with their status |
-| Pages cut at the origin (reset mid-body) | ${int(m.cutAborted + m.cutTruncated)}: ${int(m.cutAborted)} aborted streams, ${int(m.cutTruncated)} streams that ended early without \`</html>\`; none complete |
-| Retried | ${int(m.retried)} requests whose reused keep-alive connection was already closed${retries ? ` (${retries})` : ""} |
-| Gatekeeper CPU | ${fx(m.cpuPerRequest, 2)} ms per request (the short-timeout and closed-port gatekeepers not counted) |
-| RSS | ${fx(m.memory.startMiB, 0)} MiB at the start, ${fx(m.memory.endMiB, 0)} MiB at the end, ${fx(m.memory.minMiB, 0)}–${fx(m.memory.maxMiB, 0)} throughout, peak (VmHWM) ${fx(m.memory.peakMiB, 0)}; highest in the second half ${fx(m.memory.secondHalfMaxMiB, 0)} against ${fx(m.memory.firstHalfMaxMiB, 0)} in the first: **${v.flat ? "flat" : "not flat"}** |
-
-RSS by requests done: ${samples}.
-
-| route | the origin | requests | must give | statuses | cut streams | unexpected | leaks | p50 ms | p99 ms |
-|---|---|---:|---|---|---:|---:|---:|---:|---:|
-${routeRows}
-
-${cutNotes(m, cutRoute)}- **RSS** is the whole workerd process, and the rule is the memory section's: the second half's
-  highest RSS within 8 MiB (or 5 %) of the first half's. A fresh workerd's RSS climbs over its first
-  tens of thousands of requests, healthy pages alone included, in steps as the heap grows, and
-  levels off later; this gatekeeper ${f.warmup ? `was warmed up with ${int(f.warmup.requests)} requests` : "had served the runs above"} before the count began.
-  To watch a longer run, or one fault alone: \`BENCH_FAULT_REQUESTS=40000 BENCH_FAULT_ROUTES=ok-20k,reset-mid
-  npm run bench -- --only faults\`.
-
-### A ${fx(mb(l.bytesDirect), 0)} MB body
-
-One page of ${int(l.bytesDirect)} bytes, generated while it streams (\`/fault/long\`; the origin never holds it),
-with all the vendor tags near the start and again in its last 64 KB (${l.markersNearEnd} of ${l.markers} markers), through
-the gatekeeper without consent, read as it arrives and scanned for markers across chunk boundaries.
-
-| | |
-|---|---|
-| Status, stream | ${l.status}, ${l.complete ? "ended cleanly" : "**cut off**"}, ${l.endsWithMark ? "ends with the page's last line" : "**does not end with the page's last line**"} |
-| Bytes | ${int(l.bytesDirect)} from the origin, ${int(l.bytesGate)} to the visitor (${l.bytesGate >= l.bytesDirect ? "+" : ""}${int(l.bytesGate - l.bytesDirect)}: tags removed, banner and footer added) |
-| Markers | ${int(l.markerCountDirect)} occurrences of the ${l.markers} in the origin's page, **${l.leaks.length}** in the gatekeeper's${l.leaks.length ? `: ${l.leaks.join(", ")}` : ""} |
-| Time | ${fx(l.ms, 0)} ms (direct from the origin: ${fx(l.directMs, 0)} ms); gatekeeper CPU ${fx(l.cpuMs, 0)} ms |
-| RSS | ${fx(l.rssBeforeMiB, 0)} MiB before, at most ${fx(l.rssMaxMiB, 0)} MiB during (${l.rssSamples} samples, every 50 ms), ${fx(l.rssAfterMiB, 0)} MiB after, peak (VmHWM) ${fx(l.peakMiB, 0)} MiB: **${v.longFlat ? "flat" : "not flat"}** (+${fx(v.longGrowth, 1)} MiB for a ${fx(mb(l.bytesDirect), 0)} MB body) |
-`;
-}
-
-/** `--only faults`: the section alone, with the machine and the targets, never docs/BENCHMARKS.md. */
-export function renderFaultsOnly(r) {
-  const m = r.machine;
-  return `# Fault phase of the benchmarks (partial run)
-
-Generated by \`npm run bench -- --only faults\` on ${r.startedAt} in ${fx(r.seconds, 0)} s: only this phase,
-so not docs/BENCHMARKS.md. ${m.cpu}, ${m.cores} cores, Node ${m.node}, workerd ${m.workerd}. Load average
-${r.loadStart} at the start, ${r.loadEnd} at the end.${r.faults.config.onlyRoutes ? ` Only the routes ${r.faults.config.onlyRoutes.join(", ")}.` : ""}
-
-| Target | Measured | |
-|---|---|---|
-${faultsTargetRows(r.faults).join("\n")}
-
-${faultsSection(r.faults)}`;
-}

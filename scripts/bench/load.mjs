@@ -3,12 +3,7 @@
 import { request } from "node:http";
 import { constants, createGunzip } from "node:zlib";
 import autocannon from "autocannon";
-
-export function percentile(sorted, p) {
-  if (sorted.length === 0) return Number.NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
-}
+import { percentile } from "./stats.mjs";
 
 /**
  * One autocannon run: `duration` seconds, or `amount` requests (stopped after `stopAfterSeconds`
@@ -37,16 +32,19 @@ export function runLoad({
     if (requests) options.requests = requests;
     if (amount) options.amount = amount;
     else options.duration = duration;
+    const t0 = performance.now();
     const instance = autocannon(options, (error, result) => {
       finished = true;
       clearTimeout(stopTimer);
       if (error) return reject(error);
       latencies.sort((a, b) => a - b);
       const completed = result.requests.total;
+      // Our own clock: autocannon rounds its duration to 10 ms.
+      const seconds = (performance.now() - t0) / 1000;
       resolve({
         requests: completed,
-        seconds: result.duration,
-        rps: completed / result.duration,
+        seconds,
+        rps: completed / seconds,
         p50: percentile(latencies, 50),
         p99: percentile(latencies, 99),
         non2xx: result.non2xx,
@@ -121,7 +119,13 @@ export function getOnce(url, headers = {}, timeoutMs = 60_000, agent = false) {
       res.on("data", (c) => chunks.push(c));
       res.on("end", () => {
         clearTimeout(timer);
-        resolve({ status: res.statusCode, body: Buffer.concat(chunks), ok: true, ms: performance.now() - start });
+        resolve({
+          status: res.statusCode,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+          ok: true,
+          ms: performance.now() - start,
+        });
       });
       res.on("error", (error) =>
         resolve({ status: res.statusCode, body: Buffer.concat(chunks), ok: false, error: error.code ?? error.message }),

@@ -4,12 +4,17 @@
 //   /gz/<page>    the same, gzipped when the request accepts gzip (as most origins do)
 //   /slow         the <head> at once, the rest 2 s later; gzip (flushed after the head) when accepted
 //   /slow-plain   the same, never compressed
+//   /public/<page> the same pages marked shareable (Cache-Control: public, max-age=3600), for the
+//                 cache-hit variant of the load phase once the gatekeeper caches (variants.mjs)
 //   /fault/...    the fault phase's misbehaving routes (fault-routes.mjs)
+//   /, /assets/, /cmp/  the demo site for the browser phase, as is and with a consent manager
+//                 (site-routes.mjs)
 // Prints {"port": n} on stdout once listening; exits on SIGTERM or when its parent goes away.
 import { createServer } from "node:http";
 import { constants, createGzip, gzipSync } from "node:zlib";
 import { faultRoute } from "./fault-routes.mjs";
 import { allPages, slowPageParts } from "./pages.mjs";
+import { siteRoute } from "./site-routes.mjs";
 
 const SLOW_DELAY_MS = 2000;
 const pages = Object.fromEntries(Object.entries(allPages()).map(([name, html]) => [`/${name}`, Buffer.from(html)]));
@@ -51,6 +56,7 @@ function slow(req, res, compress) {
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? "/", "http://origin");
   if (faultRoute(req, res, url)) return;
+  if (siteRoute(req, res, url, acceptsGzip)) return;
   const path = url.pathname;
   if (path === "/slow" || path === "/slow-plain") return slow(req, res, path === "/slow");
   if (path.startsWith("/gz/") && pages[path.slice(3)] && acceptsGzip(req.headers["accept-encoding"])) {
@@ -63,12 +69,17 @@ const server = createServer((req, res) => {
     });
     return res.end(body);
   }
-  const page = pages[path.startsWith("/gz/") ? path.slice(3) : path];
+  const shared = path.startsWith("/public/");
+  const page = pages[path.startsWith("/gz/") || shared ? path.slice(path.indexOf("/", 1)) : path];
   if (!page) {
     res.writeHead(404, { "content-type": "text/plain" });
     return res.end("not found\n");
   }
-  res.writeHead(200, { "content-type": HTML, "content-length": page.length });
+  res.writeHead(200, {
+    "content-type": HTML,
+    "content-length": page.length,
+    ...(shared ? { "cache-control": "public, max-age=3600" } : {}),
+  });
   res.end(page);
 });
 server.keepAliveTimeout = 30_000;

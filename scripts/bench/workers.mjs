@@ -2,7 +2,7 @@
 // (no `wrangler dev`, whose dev proxy is slower and buffers streams). Each worker gets its own
 // workerd process, found under our pid in /proc so its CPU time and memory can be read.
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { compatibilityDate } from "../lib/compatibility-date.mjs";
@@ -38,14 +38,38 @@ export function buildBundle(outdir, root = ROOT) {
   return join(outdir, "index.js");
 }
 
-/** The floor: a worker that only forwards to the origin. */
-export function writeFloorWorker(dir) {
-  const path = join(dir, "floor.mjs");
-  writeFileSync(
-    path,
-    "export default {\n  fetch(request, env) {\n    const url = new URL(request.url);\n" +
-      "    return fetch(new Request(env.ORIGIN + url.pathname + url.search, request));\n  },\n};\n",
+/**
+ * The platform minimum: what any HTMLRewriter gatekeeper must at least do. Judging an
+ * inline script needs its text, so lol-html must hand every inline script's text to JavaScript;
+ * the cheapest way is one no-op text handler on `script:not([src])`.
+ */
+export const MINIMUM_REWRITE = 'new HTMLRewriter().on("script:not([src])", { text() {} }).transform(res)';
+
+/** A worker that forwards the request to the origin and answers with `answer` (`res` in scope). */
+function forwardingWorker(answer) {
+  return (
+    "export default {\n  async fetch(request, env) {\n    const url = new URL(request.url);\n" +
+    "    const res = await fetch(new Request(env.ORIGIN + url.pathname + url.search, request));\n" +
+    `    return ${answer};\n  },\n};\n`
   );
+}
+
+/** The floor: a worker that only forwards to the origin. `dir` is made for it alone. */
+export function writeFloorWorker(dir) {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, "floor.mjs");
+  writeFileSync(path, forwardingWorker("res"));
+  return path;
+}
+
+/**
+ * The platform minimum, built the same way as the floor: the same forwarding, plus the rewrite.
+ * `dir` is made for it alone.
+ */
+export function writeMinimumWorker(dir) {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, "minimum.mjs");
+  writeFileSync(path, forwardingWorker(MINIMUM_REWRITE));
   return path;
 }
 
@@ -77,6 +101,8 @@ export async function serveWorker({ scriptPath, bindings, ratelimits }) {
       keep(stderr);
     },
     modules: true,
+    // Every module is ES (a bundle's imports, the counting build's entry and shim).
+    modulesRules: [{ type: "ESModule", include: ["**/*.js", "**/*.mjs"] }],
     scriptPath,
     modulesRoot: dirname(scriptPath),
     compatibilityDate: compatibilityDate(ROOT),

@@ -1,6 +1,7 @@
-// Reads policies/ into { "policies/<path>.yaml": parsed YAML | { $parseError } }, the one shape
-// that both the worker bundle and `npm run policy:check` validate. readPolicyFilesAt reads the
-// same shape from a git revision (`npm run policy:diff`).
+// Reads policies/ (or another policy directory, such as the tests' own) into
+// { "policies/<path>.yaml": parsed YAML | { $parseError } }, the one shape that both the worker
+// bundle and `npm run policy:check` validate. readPolicyFilesAt reads the same shape from a git
+// revision (`npm run policy:diff`).
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -20,8 +21,14 @@ export function parsePolicyText(text) {
   }
 }
 
-export function readPolicyFiles(root) {
-  const dir = join(root, "policies");
+/** The product's own test policies (test/README.md): what every product test runs on. */
+export const TEST_POLICY_DIR = "test/fixtures/policies";
+
+/**
+ * The policy files under `dir` (default: `<root>/policies`), keyed as if they were in policies/
+ * wherever they are read from, so that diagnostics name the same files.
+ */
+export function readPolicyFiles(root, dir = join(root, "policies")) {
   const files = {};
   const walk = (d) => {
     for (const name of readdirSync(d).sort()) {
@@ -29,7 +36,7 @@ export function readPolicyFiles(root) {
       if (statSync(full).isDirectory()) {
         if (name !== "schema") walk(full);
       } else if (/\.ya?ml$/.test(name)) {
-        const key = relative(root, full).split("\\").join("/");
+        const key = `policies/${relative(dir, full).split("\\").join("/")}`;
         files[key] = parsePolicyText(readFileSync(full, "utf8"));
       }
     }

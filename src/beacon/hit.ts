@@ -8,8 +8,9 @@
  * value looks like an email, henkilötunnus, phone number or IBAN. Then the state's `set` values
  * replace whatever the hit said for those names.
  */
-import type { CompiledBeacon, StateRules } from "./compile";
-import { forwards, inList, type ParamRules } from "./param-rules";
+
+import { forwards, inList, type ParamRules } from "../match/param-rules";
+import type { CompiledBeacon, StateRules } from "../policy/beacons";
 import { findPii } from "./pii";
 
 export type Params = Array<[string, string]>;

@@ -1,6 +1,7 @@
 /**
  * Which vendor tags in a page are re-pointed to their first-party path, and the data-gatekeeper
- * config that goes in before them. Pure; the rewriter (src/html/rewriter.ts) calls it per document.
+ * config that goes in before them. Pure; the proxy (src/http/proxy.ts) works it out per page and
+ * hands it to the rewriter in the plan (src/html/plan.ts, Repoint), which applies it.
  *
  * With the vendor's purpose allowed, `<script src="https://www.googletagmanager.com/gtag/js?id=G-X">`
  * becomes `<script src="/__gk/ga/gtag/js?id=G-X">`, preceded once per document by
@@ -10,33 +11,14 @@
  * `gtag/js?id=AW-…` on the same path is not.
  */
 import type { Decision } from "../consent/decide";
-import { matchUrl, normalizePath } from "../html/url-match";
+import { normalizeHost } from "../match/host";
+import { matchUrl, normalizePath } from "../match/url";
+import type { CompiledBeacon } from "../policy/beacons";
 import type { CompiledPolicy } from "../policy/compile";
-import type { CompiledBeacon } from "./compile";
-
-export interface Repointed {
-  /** The first-party URL (path and the original query). */
-  path: string;
-  /** The config script to insert before this element, or null (already inserted, or not a script). */
-  config: string | null;
-}
-
-export interface Repoint {
-  /**
-   * `script` is null for a non-script element (a preload link); for a script, its `nonce`
-   * attribute, which the config script copies so that it runs under the page's nonce-based CSP.
-   */
-  target(url: URL, script: { nonce: string | null } | null): Repointed | null;
-}
 
 function tagBeacons(policy: CompiledPolicy, decision: Decision): CompiledBeacon[] {
   if (policy.failsafe) return [];
   return policy.beacons.filter((b) => b.tag && !decision.refused[b.vendor]);
-}
-
-/** True when some allowed vendor's tags are served first-party, so the page must be rewritten. */
-export function hasRepoint(policy: CompiledPolicy, decision: Decision): boolean {
-  return tagBeacons(policy, decision).length > 0;
 }
 
 const JS_NAME = /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/;
@@ -64,13 +46,15 @@ export function configScript(beacon: CompiledBeacon, pageUrl: URL, tagUrl: URL, 
   return `<script data-gatekeeper="first-party"${nonceAttribute}>(function(w,n){w[n]=w[n]||[];(function(){w[n].push(arguments)})("set",${scriptJson(settings)})})(window,${scriptJson(layer)});</script>`;
 }
 
-export function repointFor(policy: CompiledPolicy, decision: Decision, pageUrl: URL): Repoint | null {
+/** The page's re-pointing (src/html/plan.ts Repoint), or null when no allowed vendor's tag is served first-party. */
+export function repointFor(policy: CompiledPolicy, decision: Decision, pageUrl: URL) {
   const beacons = tagBeacons(policy, decision);
   if (!beacons.length) return null;
   const configured = new Set<number>();
   return {
-    target(url, script) {
-      const host = url.hostname.toLowerCase().replace(/\.+$/, "");
+    /** The first-party path for a tag URL, and once per vendor the config script; null to leave it. */
+    target(url: URL, script: { nonce: string | null } | null): { path: string; config: string | null } | null {
+      const host = normalizeHost(url.hostname);
       const path = normalizePath(url.pathname);
       const beacon = beacons.find(
         (b) =>

@@ -8,7 +8,8 @@
  * site's origin only (and only when the hit came from the site itself), and a Content-Type for
  * a body. The upstream URL is the policy's, never anything from the request.
  */
-import type { CompiledBeacon } from "./compile";
+import { mediaType } from "../match/media-type";
+import type { CompiledBeacon } from "../policy/beacons";
 import { FORBIDDEN_CHARS, type Params, parseParams, serializeParams, stripParams } from "./hit";
 import { truncateIp } from "./ip";
 import { reduceUserAgent } from "./user-agent";
@@ -49,7 +50,7 @@ export function planBeacon(beacon: CompiledBeacon, req: BeaconRequest): BeaconPl
   if (req.url.pathname !== beacon.collect.path) return reject(400, "not the beacon path");
   if (req.url.username || req.url.password) return reject(400, "credentials in the URL");
   if (req.method === "POST") {
-    const type = (req.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
+    const type = mediaType(req.headers.get("content-type"));
     if (type && type !== "text/plain") return reject(415, "send hits as text/plain");
   }
   const query = parseParams(req.url.search.slice(1));

@@ -10,9 +10,9 @@
 
 import type { Hono } from "hono";
 import type { Decision } from "../consent/decide";
-import { readLimited } from "../http/read-body";
+import { readBounded } from "../http/read-body";
+import type { CompiledBeacon, CompiledTag } from "../policy/beacons";
 import type { CompiledPolicy } from "../policy/compile";
-import type { CompiledBeacon, CompiledTag } from "./compile";
 import { fetchTag, forwardHit } from "./forward";
 import { FORBIDDEN_CHARS } from "./hit";
 import { planBeacon } from "./request";
@@ -88,12 +88,7 @@ async function collect(
 
   let body = "";
   if (method === "POST") {
-    const declared = Number(request.headers.get("content-length") ?? "0");
-    if (declared > beacon.maxBodyBytes) {
-      await request.body?.cancel().catch(() => {});
-      return text(413, "Beacon body too large.");
-    }
-    const bytes = await readLimited(request, beacon.maxBodyBytes);
+    const bytes = await readBounded(request, beacon.maxBodyBytes);
     if (bytes === null) return text(413, "Beacon body too large.");
     try {
       body = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);

@@ -2,11 +2,11 @@
  * Google Consent Mode v2 defaults from the decision. Where gtag.js or GTM may load, a
  * `gtag('consent', 'default', {...})` must run before it so Google's tags start in the state the
  * visitor chose. Keys are Google's parameter names as strings, values "granted" or "denied".
+ * The script that carries them is rendered by src/ui/consent-mode.ts.
  * https://developers.google.com/tag-platform/security/guides/consent#set_default_consent_state
  */
 import type { CompiledPolicy } from "../policy/compile";
 import { CONSENT_MODE_SIGNALS, type SiteFile } from "../policy/schema";
-import { nonceAttribute } from "../ui/escape";
 import { type SignalMap, signalStates } from "./consent-signals";
 import type { Decision } from "./decide";
 
@@ -36,8 +36,4 @@ export function consentModeDefaults(policy: CompiledPolicy, site: SiteFile, deci
   const loads = policy.vendors.some((v) => mode.vendors.includes(v.id) && !decision.refused[v.index]);
   if (!loads) return null;
   return signalStates(signals, decision.allowed) as ConsentState;
-}
-
-export function renderConsentModeScript(state: ConsentState, nonce: string | undefined): string {
-  return `<script data-gatekeeper${nonceAttribute(nonce)}>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}gtag("consent","default",${JSON.stringify(state)});</script>`;
 }

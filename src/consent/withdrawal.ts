@@ -8,54 +8,6 @@ import type { CompiledPolicy } from "../policy/compile";
 import type { CookieRule } from "../policy/schema";
 import type { Decision } from "./decide";
 
-export interface CompiledCookieRule {
-  pattern: CookieNamePattern;
-  vendor: number;
-  rule: CookieRule;
-}
-
-export interface CookieNamePattern {
-  test(name: string): boolean;
-}
-
-/**
- * `_ga_*`: `*` is any run of characters, everything else literal. Matched without a regular
- * expression: visitors choose the cookie names, and a pattern with several `*`, compiled to a
- * regular expression with several `.*`, would backtrack for polynomial time on a long name. This
- * is the two-pointer wildcard match, which only ever backs up to the last `*`: for a given
- * pattern, time linear in the name.
- */
-export function cookiePattern(glob: string): CookieNamePattern {
-  return { test: (name) => globMatches(glob, name) };
-}
-
-function globMatches(glob: string, name: string): boolean {
-  let g = 0;
-  let n = 0;
-  let star = -1;
-  let resume = 0;
-  while (n < name.length) {
-    if (g < glob.length && glob[g] !== "*" && glob[g] === name[n]) {
-      g++;
-      n++;
-    } else if (g < glob.length && glob[g] === "*") {
-      star = g++;
-      resume = n;
-    } else if (star !== -1) {
-      g = star + 1;
-      n = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (g < glob.length && glob[g] === "*") g++;
-  return g === glob.length;
-}
-
-export function compileCookieRules(vendors: ReadonlyArray<{ cookies: readonly CookieRule[] }>): CompiledCookieRule[] {
-  return vendors.flatMap((v, vendor) => v.cookies.map((rule) => ({ pattern: cookiePattern(rule.name), vendor, rule })));
-}
-
 /** Cookie names in a Cookie header, in order. */
 export function cookieNames(header: string | null): string[] {
   if (!header) return [];

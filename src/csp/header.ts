@@ -8,7 +8,7 @@
  * browsers ignore its host list.
  */
 import { type Decision, refusalKey } from "../consent/decide";
-import { parseUrlPattern } from "../html/url-match";
+import { parseUrlPattern } from "../match/url";
 import type { CompiledPolicy } from "../policy/compile";
 
 export const CSP_REPORT_PATH = "/__gk/csp-report";

@@ -5,7 +5,7 @@
  * directive and the disposition are kept: no IP, no full URL, no query string. Pure.
  */
 
-import { matchUrl } from "../html/url-match";
+import { matchUrl } from "../match/url";
 import type { CompiledPolicy } from "../policy/compile";
 
 export const MAX_REPORT_BYTES = 64 * 1024;

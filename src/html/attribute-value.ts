@@ -11,7 +11,7 @@
  * (`&topf;` is "t" in a host, `&shy;` vanishes). Any other reference stays as written: its
  * character is not ASCII in the browser's URL either, so it cannot complete a vendor's host or
  * path. Names without ";" are the legacy ones that also match without it. Case matters.
- * test/unit/attribute-value.test.ts checks this list against every name HTML defines.
+ * test/html/attribute-value.test.ts checks this list against every name HTML defines.
  */
 // biome-ignore format: a table, kept compact
 const NAMED: Readonly<Record<string, string>> = {

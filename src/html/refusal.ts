@@ -3,8 +3,8 @@
  * gate asks it for Link headers.
  */
 import type { Decision } from "../consent/decide";
+import { explainUrl } from "../match/url";
 import type { CompiledPolicy } from "../policy/compile";
-import { explainUrl } from "./url-match";
 
 /**
  * Ids of the refused vendors this URL belongs to; empty when it may load. Under the failsafe

@@ -4,7 +4,9 @@
  */
 import { setCookieName } from "../consent/withdrawal";
 import { CSP_REPORT_PATH, REPORTING_GROUP } from "../csp/header";
-import { type RewritePlan, rewriteHtml } from "../html/rewriter";
+import type { RewritePlan } from "../html/plan";
+import { rewriteHtml } from "../html/rewriter";
+import { mediaType } from "../match/media-type";
 import { errorPage } from "./error-page";
 import { withoutHopByHop } from "./hop-by-hop";
 import { filterLinkHeader } from "./link-header";
@@ -43,7 +45,7 @@ export interface GateResult {
 const NOT_REWRITTEN = new Set([204, 205, 206, 304]);
 
 export function isHtml(contentType: string | null): boolean {
-  const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase();
+  const type = mediaType(contentType);
   return type === "text/html" || type === "application/xhtml+xml";
 }
 

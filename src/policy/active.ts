@@ -3,7 +3,6 @@
  * not validate does not stop the gate; it fails closed (see failsafePolicy) and says so loudly.
  */
 import files from "../../.generated/policy-files.json";
-import { invalidSelectors } from "../html/rewriter";
 import { type CompiledPolicy, compilePolicy } from "./compile";
 import { type Diagnostic, renderDiagnostics } from "./diagnostics";
 import { loadPolicy, type Policy, type PolicyFiles } from "./load";
@@ -25,7 +24,23 @@ export function activatePolicy(source: PolicyFiles): ActivePolicy {
   return { policy: failsafePolicy(source), diagnostics };
 }
 
-/** lol-html is the judge of selector syntax, so selectors are checked here, in the runtime. */
+/**
+ * Selectors lol-html rejects; checked once at isolate start so no request meets them. lol-html is
+ * the judge of selector syntax, so they are checked here, in the runtime, by asking the
+ * runtime's own HTMLRewriter to parse them (src/html/rewriter.ts is what rewrites pages).
+ */
+export function invalidSelectors(selectors: readonly string[]): string[] {
+  return selectors.filter((selector) => {
+    try {
+      new HTMLRewriter().on(selector, {});
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/** The vendor selectors lol-html rejects, as diagnostics. */
 function selectorDiagnostics(policy: Policy): Diagnostic[] {
   return policy.vendors.flatMap((v) =>
     v.selectors.flatMap((selector, i) =>

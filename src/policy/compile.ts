@@ -2,12 +2,13 @@
  * Turns a validated Policy into the matchers the gate uses, once per isolate. Like hono's
  * ip-restriction middleware, a bad rule fails here, at start, never on a request.
  */
-import { type CompiledBeacon, compileBeacons } from "../beacon/compile";
-import { type CompiledCookieRule, compileCookieRules } from "../consent/withdrawal";
-import { type InlinePattern, normalizeInline } from "../html/inline-match";
-import { compileUrlMatcher, type UrlMatcher } from "../html/url-match";
+import { type CookieNamePattern, cookiePattern } from "../match/cookie-glob";
+import { hostMatches, normalizeHost, parseHostPattern } from "../match/host";
+import { type InlinePattern, normalizeInline } from "../match/inline";
+import { compileUrlMatcher, type UrlMatcher } from "../match/url";
+import { type CompiledBeacon, compileBeacons } from "./beacons";
 import type { Policy } from "./load";
-import type { Purpose, SiteFile, VendorFile } from "./schema";
+import type { CookieRule, Purpose, SiteFile, VendorFile } from "./schema";
 
 export interface CompiledVendor {
   index: number;
@@ -19,6 +20,12 @@ export interface CompiledVendor {
 export interface CompiledSelector {
   selector: string;
   vendor: number;
+}
+
+export interface CompiledCookieRule {
+  pattern: CookieNamePattern;
+  vendor: number;
+  rule: CookieRule;
 }
 
 export interface CompiledPolicy {
@@ -64,14 +71,15 @@ export function compilePolicy(policy: Policy, failsafe = false): CompiledPolicy 
   };
 }
 
+export function compileCookieRules(vendors: ReadonlyArray<{ cookies: readonly CookieRule[] }>): CompiledCookieRule[] {
+  return vendors.flatMap((v, vendor) => v.cookies.map((rule) => ({ pattern: cookiePattern(rule.name), vendor, rule })));
+}
+
 /** The site file whose hosts name this host, else the `*` site. */
 export function siteFor(policy: CompiledPolicy, host: string): SiteFile | undefined {
-  const h = host.toLowerCase().replace(/\.+$/, "");
+  const h = normalizeHost(host);
   return (
-    policy.sites.find((s) =>
-      s.hosts.some(
-        (p) => p !== "*" && (p === h || (p.startsWith("*.") && (h === p.slice(2) || h.endsWith(p.slice(1))))),
-      ),
-    ) ?? policy.sites.find((s) => s.hosts.includes("*"))
+    policy.sites.find((s) => s.hosts.some((p) => p !== "*" && hostMatches(parseHostPattern(p), h))) ??
+    policy.sites.find((s) => s.hosts.includes("*"))
   );
 }

@@ -3,8 +3,7 @@
  * every problem found. Pure: the Node check script and the worker both call it.
  */
 import type { z } from "zod";
-import { normalizeInline } from "../html/inline-match";
-import { silentSelectorProblem } from "../html/selector-check";
+import { normalizeInline } from "../match/inline";
 import { type Diagnostic, formatPath, preview } from "./diagnostics";
 import {
   type Purpose,
@@ -14,6 +13,7 @@ import {
   type VendorFile,
   vendorFileSchema,
 } from "./schema";
+import { silentSelectorProblem } from "./selectors";
 
 /** What the bundler produces: each file's parsed content, or the parse error it hit. */
 export type PolicyFiles = Readonly<Record<string, unknown>>;
@@ -205,18 +205,10 @@ function checkReferences(
   vendorFileIds: readonly string[],
   out: Diagnostic[],
 ): void {
-  const ids = purposes.map((p) => p.id);
-  const known = new Set(ids);
-  purposes.forEach((p, i) => {
-    if (ids.indexOf(p.id) !== i)
-      out.push({
-        file: PURPOSES_FILE,
-        path: `purposes[${i}].id`,
-        expected: "a purpose id used once",
-        received: preview(p.id),
-        fix: "give each purpose its own id",
-      });
-  });
+  const known = new Set(purposes.map((p) => p.id));
+  const purposeId = claimOnce(out, { expected: "a purpose id used once", fix: "give each purpose its own id" });
+  for (const [i, p] of purposes.entries())
+    purposeId(p.id, { file: PURPOSES_FILE, path: `purposes[${i}].id`, value: p.id });
   if (!purposes.some((p) => p.required))
     out.push({
       file: PURPOSES_FILE,
@@ -231,20 +223,13 @@ function checkReferences(
     .map((p) => p.id)
     .join(", ")}`;
 
-  const hostOwners = new Map<string, string>();
+  const siteHost = claimOnce(out, {
+    expected: "a host no other site file claims",
+    fix: "keep the host in one site file only",
+    owner: "also claimed by",
+  });
   for (const { file, site } of sites) {
-    site.hosts.forEach((host, i) => {
-      const owner = hostOwners.get(host);
-      if (owner)
-        out.push({
-          file,
-          path: `hosts[${i}]`,
-          expected: "a host no other site file claims",
-          received: `${preview(host)}, also claimed by ${owner}`,
-          fix: "keep the host in one site file only",
-        });
-      else hostOwners.set(host, file);
-    });
+    for (const [i, host] of site.hosts.entries()) siteHost(host, { file, path: `hosts[${i}]`, value: host });
     site.gpc.refuses.forEach((id, i) => {
       const purpose = purposes.find((p) => p.id === id);
       if (!purpose || purpose.required)
@@ -285,9 +270,17 @@ function checkReferences(
     }
   }
 
-  const urlOwners = new Map<string, string>();
-  const inlineOwners = new Map<string, string>();
-  const vendorIds = new Set<string>();
+  const vendorId = claimOnce(out, { expected: "a unique vendor id", fix: "rename one" });
+  const urlRule = claimOnce(out, {
+    expected: "a URL rule no other vendor has",
+    fix: "keep the rule in the vendor it belongs to",
+    owner: "also in",
+  });
+  const inlineSnippet = claimOnce(out, {
+    expected: "an inline snippet no other vendor has",
+    fix: "keep the snippet in the vendor it belongs to",
+    owner: "also in",
+  });
   for (const { file, vendor } of vendors) {
     const expectedId = file.slice(VENDOR_DIR.length).replace(/\.ya?ml$/, "");
     if (vendor.id !== expectedId)
@@ -298,9 +291,7 @@ function checkReferences(
         received: preview(vendor.id),
         fix: `set id: ${expectedId}, or rename the file`,
       });
-    if (vendorIds.has(vendor.id))
-      out.push({ file, path: "id", expected: "a unique vendor id", received: preview(vendor.id), fix: "rename one" });
-    vendorIds.add(vendor.id);
+    vendorId(vendor.id, { file, path: "id", value: vendor.id });
     if (!known.has(vendor.purpose))
       out.push({
         file,
@@ -342,32 +333,32 @@ function checkReferences(
         received: "no selectors",
         fix: 'add the container\'s selector to selectors, or use at: "body-end"',
       });
-    vendor.urls.forEach((url, i) => {
-      const owner = urlOwners.get(url.toLowerCase());
-      if (owner)
-        out.push({
-          file,
-          path: `urls[${i}]`,
-          expected: "a URL rule no other vendor has",
-          received: `${preview(url)}, also in ${owner}`,
-          fix: "keep the rule in the vendor it belongs to",
-        });
-      else urlOwners.set(url.toLowerCase(), file);
-    });
-    vendor.inline.forEach((snippet, i) => {
-      const key = normalizeInline(snippet);
-      const owner = inlineOwners.get(key);
-      if (owner)
-        out.push({
-          file,
-          path: `inline[${i}]`,
-          expected: "an inline snippet no other vendor has",
-          received: `${preview(snippet)}, also in ${owner}`,
-          fix: "keep the snippet in the vendor it belongs to",
-        });
-      else inlineOwners.set(key, file);
-    });
+    for (const [i, url] of vendor.urls.entries()) urlRule(url.toLowerCase(), { file, path: `urls[${i}]`, value: url });
+    for (const [i, snippet] of vendor.inline.entries())
+      inlineSnippet(normalizeInline(snippet), { file, path: `inline[${i}]`, value: snippet });
   }
+}
+
+/**
+ * A check that each key is claimed once: the first claim owns it, and every later one is reported
+ * with what was expected, what was received (and, with `owner`, which file claimed it first).
+ */
+function claimOnce(out: Diagnostic[], rule: { expected: string; fix: string; owner?: string }) {
+  const owners = new Map<string, string>();
+  return (key: string, at: { file: string; path: string; value: unknown }): void => {
+    const owner = owners.get(key);
+    if (owner === undefined) {
+      owners.set(key, at.file);
+      return;
+    }
+    out.push({
+      file: at.file,
+      path: at.path,
+      expected: rule.expected,
+      received: rule.owner ? `${preview(at.value)}, ${rule.owner} ${owner}` : preview(at.value),
+      fix: rule.fix,
+    });
+  };
 }
 
 /**

@@ -4,8 +4,8 @@
  * editors, and the worker at isolate start.
  */
 import { z } from "zod";
+import { linearPatternProblem } from "../match/linear-pattern";
 import { consentSourcesSchema, recordsSchema } from "./consent-sources";
-import { linearPatternProblem } from "./linear-pattern";
 
 /** Purpose ids go into the consent cookie, joined by "-", so they are short lowercase words. */
 export const PURPOSE_ID = /^[a-z][a-z0-9]{0,31}$/;

@@ -4,7 +4,7 @@
  * apply "reject" without a reload (nothing on the page changes when everything is refused).
  */
 
-import { escapeHtml, nonceAttribute } from "./escape";
+import { html, nonceAttribute, raw } from "./html";
 import type { Language } from "./language";
 import { BANNER_CSS } from "./styles";
 import type { Texts } from "./texts";
@@ -26,21 +26,20 @@ export const BANNER_SCRIPT = `(function(){var b=document.getElementById("gk-bann
 
 export function renderBanner(input: BannerInput): string {
   const { texts: t, lang, returnTo, nonce } = input;
-  const back = escapeHtml(returnTo);
-  return `<div data-gatekeeper id="gk-banner" class="gk" role="dialog" aria-labelledby="gk-banner-title" aria-describedby="gk-banner-body" lang="${lang}" tabindex="-1">\
-<h2 id="gk-banner-title">${escapeHtml(t.bannerTitle)}</h2>\
-<p id="gk-banner-body">${escapeHtml(t.bannerBody)}</p>\
-<form method="post" action="/__gk/consent"><input type="hidden" name="return" value="${back}"><input type="hidden" name="lang" value="${lang}"><div class="gk-actions">\
-<button type="submit" name="allow" value="all" class="gk-btn">${escapeHtml(t.acceptAll)}</button>\
-<button type="submit" name="allow" value="none" class="gk-btn">${escapeHtml(t.rejectAll)}</button>\
-<a class="gk-btn" href="/__gk/preferences?return=${encodeURIComponent(returnTo)}">${escapeHtml(t.settings)}</a>\
+  return String(html`<div data-gatekeeper id="gk-banner" class="gk" role="dialog" aria-labelledby="gk-banner-title" aria-describedby="gk-banner-body" lang="${lang}" tabindex="-1">\
+<h2 id="gk-banner-title">${t.bannerTitle}</h2>\
+<p id="gk-banner-body">${t.bannerBody}</p>\
+<form method="post" action="/__gk/consent"><input type="hidden" name="return" value="${returnTo}"><input type="hidden" name="lang" value="${lang}"><div class="gk-actions">\
+<button type="submit" name="allow" value="all" class="gk-btn">${t.acceptAll}</button>\
+<button type="submit" name="allow" value="none" class="gk-btn">${t.rejectAll}</button>\
+<a class="gk-btn" href="/__gk/preferences?return=${raw(encodeURIComponent(returnTo))}">${t.settings}</a>\
 </div></form>\
-<script data-gatekeeper${nonceAttribute(nonce)}>${BANNER_SCRIPT}</script></div>`;
+<script data-gatekeeper${nonceAttribute(nonce)}>${raw(BANNER_SCRIPT)}</script></div>`);
 }
 
 /** The gatekeeper's CSS, once per page, before anything that uses it. */
 export function renderStyles(nonce: string | undefined): string {
-  return `<style data-gatekeeper${nonceAttribute(nonce)}>${BANNER_CSS}</style>`;
+  return String(html`<style data-gatekeeper${nonceAttribute(nonce)}>${raw(BANNER_CSS)}</style>`);
 }
 
 /**
@@ -48,6 +47,8 @@ export function renderStyles(nonce: string | undefined): string {
  * navigation landmark, so it is not stray content outside the page's landmarks (axe "region").
  */
 export function renderFooterLink(texts: Texts, lang: Language, returnTo: string): string {
-  const label = escapeHtml(texts.footerLink);
-  return `<nav data-gatekeeper class="gk-footer" lang="${lang}" aria-label="${label}"><a href="/__gk/preferences?return=${encodeURIComponent(returnTo)}">${label}</a></nav>`;
+  const label = texts.footerLink;
+  return String(
+    html`<nav data-gatekeeper class="gk-footer" lang="${lang}" aria-label="${label}"><a href="/__gk/preferences?return=${raw(encodeURIComponent(returnTo))}">${label}</a></nav>`,
+  );
 }

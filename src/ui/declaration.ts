@@ -4,7 +4,7 @@
  * written as Markdown by `npm run declaration`.
  */
 import type { Purpose, SiteFile, VendorFile } from "../policy/schema";
-import { escapeHtml } from "./escape";
+import { html } from "./html";
 import type { Language } from "./language";
 import { formatLifetime } from "./lifetime";
 import type { Texts } from "./texts";
@@ -61,25 +61,25 @@ export function renderDeclarationHtml(input: {
   host: string | null;
 }): string {
   const { texts: t, lang } = input;
-  const parts = [`<p>${escapeHtml(t.declarationIntro)}</p>`];
+  const parts = [html`<p>${t.declarationIntro}</p>`];
   for (const s of input.sections) {
-    parts.push(`<h2>${escapeHtml(s.purpose.name[lang])}</h2><p>${escapeHtml(s.purpose.description[lang])}</p>`);
+    parts.push(html`<h2>${s.purpose.name[lang]}</h2><p>${s.purpose.description[lang]}</p>`);
     if (s.rows.length === 0) continue;
     parts.push(
-      `<table><thead><tr><th scope="col">${escapeHtml(t.cookie)}</th><th scope="col">${escapeHtml(t.vendors)}</th><th scope="col">${escapeHtml(t.lifetime)}</th><th scope="col">${escapeHtml(t.domain)}</th></tr></thead><tbody>`,
+      html`<table><thead><tr><th scope="col">${t.cookie}</th><th scope="col">${t.vendors}</th><th scope="col">${t.lifetime}</th><th scope="col">${t.domain}</th></tr></thead><tbody>`,
     );
     for (const row of s.rows) {
       const vendor = row.vendor.privacyPolicy
-        ? `<a href="${escapeHtml(row.vendor.privacyPolicy)}" rel="noopener noreferrer">${escapeHtml(row.vendor.name)}</a>`
-        : escapeHtml(row.vendor.name);
+        ? html`<a href="${row.vendor.privacyPolicy}" rel="noopener noreferrer">${row.vendor.name}</a>`
+        : row.vendor.name;
       const what = cookieText(row, lang);
       parts.push(
-        `<tr><td><code>${escapeHtml(row.cookie.name)}</code>${what ? `<br>${escapeHtml(what)}` : ""}</td><td>${vendor}</td><td>${escapeHtml(formatLifetime(row.cookie.lifetime, lang))}</td><td>${escapeHtml(domainLabel(row.cookie.domain, input.host, lang))}</td></tr>`,
+        html`<tr><td><code>${row.cookie.name}</code>${what ? html`<br>${what}` : ""}</td><td>${vendor}</td><td>${formatLifetime(row.cookie.lifetime, lang)}</td><td>${domainLabel(row.cookie.domain, input.host, lang)}</td></tr>`,
       );
     }
-    parts.push("</tbody></table>");
+    parts.push(html`</tbody></table>`);
   }
-  parts.push(`<p><a href="${escapeHtml(input.site.ui.privacyPolicy)}">${escapeHtml(t.privacyPolicy)}</a></p>`);
+  parts.push(html`<p><a href="${input.site.ui.privacyPolicy}">${t.privacyPolicy}</a></p>`);
   return parts.join("\n");
 }
 

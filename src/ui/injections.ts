@@ -1,14 +1,15 @@
 /**
  * What a page gets injected under a decision: Consent Mode, the client API, banner, footer link,
  * placeholders.
+ * The result is the `injections` of the rewrite plan (src/html/injections.ts says where each goes).
  */
-import { consentModeDefaults, renderConsentModeScript } from "../consent/consent-mode";
+import { consentModeDefaults } from "../consent/consent-mode";
 import type { Decision } from "../consent/decide";
-import type { Injections } from "../html/injections";
 import type { CompiledPolicy } from "../policy/compile";
 import type { SiteFile } from "../policy/schema";
 import { renderBanner, renderFooterLink, renderStyles } from "./banner";
 import { clientApiElement } from "./client-api/element";
+import { renderConsentModeScript } from "./consent-mode";
 import type { Language } from "./language";
 import { renderPlaceholder } from "./placeholder";
 import { textsFor } from "./texts";
@@ -25,7 +26,7 @@ export interface PageContext {
   topLevel: boolean;
 }
 
-export function pageInjections(ctx: PageContext): Injections {
+export function pageInjections(ctx: PageContext) {
   const { policy, site, decision, lang, returnTo, nonce } = ctx;
   const texts = textsFor(site, lang);
   const allowed = [...decision.allowed];

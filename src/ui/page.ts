@@ -1,5 +1,5 @@
 /** The shell of the gatekeeper's own pages (/__gk/preferences, /__gk/cookies). No script. */
-import { escapeHtml } from "./escape";
+import { type Html, html, raw } from "./html";
 import { LANGUAGES, type Language } from "./language";
 
 const PAGE_CSS = `body{margin:0;background:#f6f6f6;color:#1a1a1a;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
@@ -21,14 +21,14 @@ th,td{border:1px solid #999;padding:.4rem .5rem;text-align:left;vertical-align:t
 .gk-btn:focus-visible,a:focus-visible,input:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}`;
 
 /** Links to the same page in the other languages. */
-function languageNav(path: string, current: Language, query: URLSearchParams): string {
+function languageNav(path: string, current: Language, query: URLSearchParams): Html {
   const names: Record<Language, string> = { fi: "Suomeksi", sv: "På svenska", en: "In English" };
   const links = LANGUAGES.filter((l) => l !== current).map((l) => {
     const q = new URLSearchParams(query);
     q.set("lang", l);
-    return `<a href="${escapeHtml(`${path}?${q}`)}" lang="${l}" hreflang="${l}">${names[l]}</a>`;
+    return html`<a href="${`${path}?${q}`}" lang="${l}" hreflang="${l}">${names[l]}</a>`;
   });
-  return `<nav aria-label="Language / Kieli / Språk">${links.join("")}</nav>`;
+  return html`<nav aria-label="Language / Kieli / Språk">${links}</nav>`;
 }
 
 export function renderPage(input: {
@@ -36,14 +36,15 @@ export function renderPage(input: {
   lang: Language;
   path: string;
   query: URLSearchParams;
+  /** Markup, rendered by the page's own module. */
   body: string;
 }): string {
-  return `<!doctype html>
-<html lang="${input.lang}" data-gatekeeper><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(input.title)}</title><style>${PAGE_CSS}</style></head>
-<body><main>${languageNav(input.path, input.lang, input.query)}<h1>${escapeHtml(input.title)}</h1>
-${input.body}
+  return String(html`<!doctype html>
+<html lang="${input.lang}" data-gatekeeper><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${input.title}</title><style>${raw(PAGE_CSS)}</style></head>
+<body><main>${languageNav(input.path, input.lang, input.query)}<h1>${input.title}</h1>
+${raw(input.body)}
 </main></body></html>
-`;
+`);
 }
 
 /** Our own pages run no script and load nothing from anywhere. */

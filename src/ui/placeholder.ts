@@ -4,7 +4,7 @@
  * not silently drop what they allowed before.
  */
 import type { VendorFile } from "../policy/schema";
-import { escapeHtml } from "./escape";
+import { type Html, html } from "./html";
 import type { Language } from "./language";
 
 export interface PlaceholderInput {
@@ -15,21 +15,20 @@ export interface PlaceholderInput {
   returnTo: string;
 }
 
-function allowForm(input: PlaceholderInput, label: string): string {
+function allowForm(input: PlaceholderInput, label: string): Html {
   const keep = [...new Set([...input.allowed, input.vendor.purpose])]
     .sort()
-    .map((p) => `<input type="hidden" name="allow" value="${escapeHtml(p)}">`)
-    .join("");
+    .map((p) => html`<input type="hidden" name="allow" value="${p}">`);
   // The language the visitor read goes with the choice, for the consent record.
-  return `<form method="post" action="/__gk/consent"><input type="hidden" name="lang" value="${input.lang}">${keep}<input type="hidden" name="return" value="${escapeHtml(input.returnTo)}"><button type="submit" class="gk-btn">${escapeHtml(label)}</button></form>`;
+  return html`<form method="post" action="/__gk/consent"><input type="hidden" name="lang" value="${input.lang}">${keep}<input type="hidden" name="return" value="${input.returnTo}"><button type="submit" class="gk-btn">${label}</button></form>`;
 }
 
 export function renderPlaceholder(input: PlaceholderInput): string | null {
   const p = input.vendor.placeholder;
   if (!p) return null;
-  const text = escapeHtml(p.text[input.lang]);
-  const form = allowForm(input, p.button[input.lang]);
   const cls = p.at === "body-end" ? "gk-chat" : "gk-ph";
-  const role = p.at === "body-end" ? ` role="complementary" aria-label="${escapeHtml(p.button[input.lang])}"` : "";
-  return `<div data-gatekeeper class="${cls}" lang="${input.lang}" data-gatekeeper-vendor="${escapeHtml(input.vendor.id)}"${role}><p>${text}</p>${form}</div>`;
+  const role = p.at === "body-end" ? html` role="complementary" aria-label="${p.button[input.lang]}"` : "";
+  return String(
+    html`<div data-gatekeeper class="${cls}" lang="${input.lang}" data-gatekeeper-vendor="${input.vendor.id}"${role}><p>${p.text[input.lang]}</p>${allowForm(input, p.button[input.lang])}</div>`,
+  );
 }

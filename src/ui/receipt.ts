@@ -6,7 +6,7 @@
 import type { Decision } from "../consent/decide";
 import type { ConsentRecord } from "../consent/records";
 import type { Purpose } from "../policy/schema";
-import { escapeHtml } from "./escape";
+import { type Html, html } from "./html";
 import type { Language } from "./language";
 import type { Texts } from "./texts";
 
@@ -25,37 +25,42 @@ function when(seconds: number): string {
   return `${new Date(seconds * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-function row(label: string, value: string): string {
-  return `<tr><th scope="row">${escapeHtml(label)}</th><td>${value}</td></tr>`;
+/** One row of the receipt; `value` is text (escaped) or markup. */
+function row(label: string, value: string | Html): Html {
+  return html`<tr><th scope="row">${label}</th><td>${value}</td></tr>`;
 }
 
-function purposeRows(input: ReceiptInput, allowed: ReadonlySet<string>): string {
+function purposeRows(input: ReceiptInput, allowed: ReadonlySet<string>): Html[] {
   const { texts: t, lang } = input;
-  return input.purposes
-    .map((p) => row(p.name[lang], escapeHtml(p.required ? t.alwaysOn : allowed.has(p.id) ? t.allowed : t.refused)))
-    .join("");
+  return input.purposes.map((p) =>
+    row(p.name[lang], p.required ? t.alwaysOn : allowed.has(p.id) ? t.allowed : t.refused),
+  );
 }
 
 export function renderReceipt(input: ReceiptInput): string {
+  return String(receipt(input));
+}
+
+function receipt(input: ReceiptInput): Html {
   const { texts: t, decision, record } = input;
-  const links = `<p><a href="/__gk/preferences?lang=${input.lang}">${escapeHtml(t.preferencesTitle)}</a> · <a href="/__gk/cookies?lang=${input.lang}">${escapeHtml(t.declarationTitle)}</a></p>`;
-  if (decision.basis !== "consent") return `<p>${escapeHtml(t.receiptNone)}</p>\n${links}`;
+  const links = html`<p><a href="/__gk/preferences?lang=${input.lang}">${t.preferencesTitle}</a> · <a href="/__gk/cookies?lang=${input.lang}">${t.declarationTitle}</a></p>`;
+  if (decision.basis !== "consent") return html`<p>${t.receiptNone}</p>\n${links}`;
   if (decision.source !== "gatekeeper" || !decision.consent) {
-    const rows = row(t.consentSource, escapeHtml(decision.source ?? "")) + purposeRows(input, decision.allowed);
-    return `<p>${escapeHtml(t.receiptOtherSource)}</p>\n<table>${rows}</table>\n${links}`;
+    const rows = [row(t.consentSource, decision.source ?? ""), purposeRows(input, decision.allowed)];
+    return html`<p>${t.receiptOtherSource}</p>\n<table>${rows}</table>\n${links}`;
   }
   const cookie = decision.consent;
   const intro = record ? t.receiptIntro : t.receiptNotStored;
   const rows = [
-    row(t.consentId, `<code>${escapeHtml(cookie.id)}</code>`),
-    row(t.recordedAt, escapeHtml(when(record?.recordedAt ?? cookie.issuedAt))),
-    row(t.policyVersion, escapeHtml(String(record?.policyVersion ?? cookie.version))),
+    row(t.consentId, html`<code>${cookie.id}</code>`),
+    row(t.recordedAt, when(record?.recordedAt ?? cookie.issuedAt)),
+    row(t.policyVersion, String(record?.policyVersion ?? cookie.version)),
     purposeRows(input, new Set(record?.purposes ?? cookie.purposes)),
-    row(t.consentSource, escapeHtml(record?.source ?? "gatekeeper")),
+    row(t.consentSource, record?.source ?? "gatekeeper"),
   ];
   if (record) {
-    rows.push(row(t.language, escapeHtml(LANGUAGE_NAMES[record.lang] ?? record.lang)));
-    rows.push(row(t.textVersion, escapeHtml(String(record.textVersion))));
+    rows.push(row(t.language, LANGUAGE_NAMES[record.lang] ?? record.lang));
+    rows.push(row(t.textVersion, String(record.textVersion)));
   }
-  return `<p>${escapeHtml(intro)}</p>\n<table>${rows.join("")}</table>\n${links}`;
+  return html`<p>${intro}</p>\n<table>${rows}</table>\n${links}`;
 }

@@ -1,5 +1,5 @@
 /**
- * The real app around the shipped policy (or an edited copy), with the origin and the vendors'
+ * The real app around the test policy (or an edited copy), with the origin and the vendors'
  * upstreams both injected, so a test sees exactly what went to Google: host, path, headers, body.
  */
 import { createApp } from "../../src/app";

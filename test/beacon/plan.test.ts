@@ -3,9 +3,9 @@
  * upstream out, per consent state.
  */
 import { describe, expect, it } from "vitest";
-import type { CompiledBeacon } from "../../src/beacon/compile";
 import { type BeaconRequest, planBeacon } from "../../src/beacon/request";
 import { activatePolicy } from "../../src/policy/active";
+import type { CompiledBeacon } from "../../src/policy/beacons";
 import { shippedFiles } from "../helpers/gate";
 import { BATCH_BODY, BATCH_QUERY, CHROME_HEADERS, IDENTIFYING_GET, PAGE_VIEW_GET, SITE_ORIGIN } from "./fixtures";
 import { pairs } from "./helpers";
@@ -141,7 +141,7 @@ describe("analytics refused", () => {
     ["GET", PAGE_VIEW_GET, ""],
     ["POST", BATCH_QUERY, BATCH_BODY],
     ["GET", IDENTIFYING_GET, ""],
-  ])("drops a %s hit entirely (shipped policy: withoutConsent drop)", (method, query, body) => {
+  ])("drops a %s hit entirely (test policy: withoutConsent drop)", (method, query, body) => {
     expect(planBeacon(SHIPPED_BEACON, hit(query, { method, body, allowed: false }))).toEqual({
       kind: "drop",
       reason: "no consent",

@@ -7,9 +7,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { CompiledBeacon } from "../../src/beacon/compile";
 import { planBeacon, type UpstreamRequest } from "../../src/beacon/request";
 import { activatePolicy } from "../../src/policy/active";
+import type { CompiledBeacon } from "../../src/policy/beacons";
 import { consentCookie, shippedFiles } from "../helpers/gate";
 import { SITE_ORIGIN } from "./fixtures";
 import { makeBeaconGate } from "./helpers";

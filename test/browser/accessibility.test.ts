@@ -1,5 +1,5 @@
 /**
- * Issue 4's "an accessible dialog ... passes axe checks", in a real browser: axe-core (axe.ts) on
+ * The consent experience's "an accessible dialog ... passes axe checks", in a real browser: axe-core (axe.ts) on
  * the banner of the demo home page (fi, en) and on /__gk/preferences and /__gk/cookies (fi, sv,
  * en), and the banner's keyboard path: focus on the dialog at load, then Tab reaches "Accept all",
  * "Reject all" and "Settings" in that order, each with a visible focus outline.

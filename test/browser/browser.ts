@@ -247,7 +247,7 @@ export function requestsOf(requests: RecordedRequest[], vendor: VendorId): Recor
   return thirdParty(requests).filter((r) => vendorOf(r.url) === vendor);
 }
 
-/** One line per scenario in the test output: the counts the closing note asks for. */
+/** One line per scenario in the test output: the counts a reader of the run checks. */
 export function report(scenario: string, requests: RecordedRequest[], cookies: string[]) {
   const third = thirdParty(requests).length;
   const vendors = Object.entries(byVendor(requests))

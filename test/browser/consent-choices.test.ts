@@ -1,5 +1,5 @@
 /**
- * Issue 4's browser check: "Accept all", "Reject all" and "Settings" work with JavaScript on and
+ * The banner's choices in a browser: "Accept all", "Reject all" and "Settings" work with JavaScript on and
  * off. Each choice starts on /hinnasto without consent, records the right purposes in the consent
  * cookie and comes back to /hinnasto. With JavaScript, "Reject all" is applied by the banner's
  * script without a page navigation; without it every choice is a form post and a 303 back.

@@ -1,8 +1,8 @@
 /**
- * Issue 7's checks of the consent experience (issue 4), against the contract: the banner is an
+ * The browser's checks of the consent experience, against the contract: the banner is an
  * element marked `data-gatekeeper` holding `<form method=post action=/__gk/consent>` with
  * `allow=all` and `allow=none` buttons; `/__gk/preferences` is a page that changes or withdraws
- * consent without JavaScript. Without issue 4 these fail, saying what is missing.
+ * consent without JavaScript. Without the consent experience these fail, saying what is missing.
  * Screenshots of the banner (fi, en) and the preferences page go to docs/screenshots/.
  */
 import { mkdirSync } from "node:fs";
@@ -28,7 +28,7 @@ const open = visitsClosedAfterEach();
 const NO_BANNER =
   "no consent banner on a first visit: expected an element with data-gatekeeper holding " +
   '<form method="post" action="/__gk/consent"> with buttons name=allow value=all and value=none ' +
-  "(CONTRACT.md; issue 4)";
+  "(the contract)";
 
 async function expectBanner(visit: Visit) {
   expect(await bannerForm(visit.page).count(), NO_BANNER).toBe(1);
@@ -46,7 +46,7 @@ function screenshot(visit: Visit, name: string, fullPage = false) {
 const bannerText = (visit: Visit) =>
   bannerForm(visit.page).evaluate((form) => form.closest("[data-gatekeeper]")?.textContent ?? "");
 
-test("1. banner (issue 4): shown on a first visit, Finnish by default and English for Accept-Language: en", async () => {
+test("1. banner: shown on a first visit, Finnish by default and English for Accept-Language: en", async () => {
   const fi = await open({ locale: "fi-FI" });
   await fi.visit("/");
   await expectBanner(fi);
@@ -69,7 +69,7 @@ test("1. banner (issue 4): shown on a first visit, Finnish by default and Englis
   expect(await bannerText(other), "a language the policy has no text for falls back to Finnish").toBe(finnish);
 });
 
-test("1. banner (issue 4): operable with the keyboard alone, and gone once the visitor has chosen", async () => {
+test("1. banner: operable with the keyboard alone, and gone once the visitor has chosen", async () => {
   const visit = await open();
   await visit.visit("/");
   await expectBanner(visit);
@@ -90,7 +90,7 @@ test("1. banner (issue 4): operable with the keyboard alone, and gone once the v
   report("1 banner, keyboard reject (/, /)", visit.requests, await visit.cookieNames());
 });
 
-test("6. banner (issue 4) with JavaScript disabled: its accept-all form post records consent", async () => {
+test("6. banner with JavaScript disabled: its accept-all form post records consent", async () => {
   const visit = await open({ javaScriptEnabled: false });
   await visit.visit("/");
   await expectBanner(visit);
@@ -102,7 +102,7 @@ test("6. banner (issue 4) with JavaScript disabled: its accept-all form post rec
   expect(await bannerForm(visit.page).count(), "the banner after accepting").toBe(0);
 });
 
-test("5. withdrawal via /__gk/preferences (issue 4): vendor cookies are deleted and vendors stay away", async () => {
+test("5. withdrawal via /__gk/preferences: vendor cookies are deleted and vendors stay away", async () => {
   const visit = await open();
   await visit.visit("/");
   await giveConsent(visit, ["all"]);
@@ -122,7 +122,7 @@ test("5. withdrawal via /__gk/preferences (issue 4): vendor cookies are deleted 
   expect((await visit.context.cookies()).find((c) => c.name === "_ga")?.domain).toBe(PARENT_DOMAIN);
 
   const response = await visit.visit("/__gk/preferences");
-  expect(response?.status(), "GET /__gk/preferences (CONTRACT.md; issue 4)").toBe(200);
+  expect(response?.status(), "GET /__gk/preferences (the contract)").toBe(200);
   await screenshot(visit, "preferences-fi.png", true);
   // The per-purpose form: it shows the current state (everything on), and unticking every purpose
   // and saving withdraws consent.
@@ -155,7 +155,7 @@ test("5. withdrawal via /__gk/preferences (issue 4): vendor cookies are deleted 
   report("5 withdraw via /__gk/preferences, then (/)", visit.since(start), await visit.cookieNames());
 });
 
-test("placeholder (issue 4): allowing the Instagram feed where it was keeps earlier consent and loads the feed", async () => {
+test("placeholder: allowing the Instagram feed where it was keeps earlier consent and loads the feed", async () => {
   const visit = await open();
   await visit.visit("/");
   await giveConsent(visit, ["analytics"]);

@@ -1,5 +1,5 @@
 /**
- * Issue 6's browser test: an allowed GTM container injects tags of vendors whose purpose the
+ * The CSP in a browser: an allowed GTM container injects tags of vendors whose purpose the
  * visitor refused, which HTML rewriting cannot see. The visitor allows analytics and marketing
  * (GTM is marketing; analytics too, since www.googletagmanager.com is also GA's host and a refused
  * vendor's hosts never enter the CSP); the stub container (vendors.ts) then loads the Intercom

@@ -1,12 +1,15 @@
 /**
- * Facts the browser suite needs about its environment and the shipped policy. The policy is read
- * only for what the site declares (purposes, the consent cookie's name, the necessary cookies);
- * which request belongs to which vendor is the suite's own knowledge (vendors.ts).
+ * Facts the browser suite needs about its environment and the policy its gatekeeper runs: the
+ * tests' own (test/fixtures/policies; variant.ts). The policy is read only for what the site
+ * declares (purposes, the consent cookie's name, the necessary cookies); which request belongs to
+ * which vendor is the suite's own knowledge (vendors.ts).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+// @ts-expect-error plain ESM helper without types
+import { TEST_POLICY_DIR as TEST_POLICIES } from "../../scripts/lib/policy-files.mjs";
 
 /** Debian's Chromium; CHROMIUM_PATH overrides it for other systems. */
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
@@ -21,8 +24,10 @@ export const PARENT_DOMAIN = ".kevytpankki.test";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const SCREENSHOTS = join(ROOT, "docs", "screenshots");
+/** The product's own test policy, which the suite's gatekeeper is built with (test/README.md). */
+export const TEST_POLICY_DIR: string = TEST_POLICIES;
 
-const readYaml = (path: string) => parse(readFileSync(join(ROOT, "policies", path), "utf8"));
+const readYaml = (path: string) => parse(readFileSync(join(ROOT, TEST_POLICY_DIR, path), "utf8"));
 
 interface PolicyFacts {
   purposes: string[];
@@ -36,7 +41,7 @@ function loadPolicyFacts(): PolicyFacts {
   const purposes: Array<{ id: string; required?: boolean }> = readYaml("purposes.yaml").purposes;
   const required = purposes.filter((p) => p.required).map((p) => p.id);
   const site = readYaml("sites/default.yaml");
-  const necessaryCookies = readdirSync(join(ROOT, "policies", "vendors"))
+  const necessaryCookies = readdirSync(join(ROOT, TEST_POLICY_DIR, "vendors"))
     .filter((f) => f.endsWith(".yaml"))
     .map((f) => readYaml(`vendors/${f}`))
     .filter((v) => required.includes(v.purpose))

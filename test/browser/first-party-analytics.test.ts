@@ -1,7 +1,7 @@
 /**
- * Issue 7, scenario 3 as issue 3 completes it: with only analytics allowed, gtag.js is served
+ * Scenario 3 with first-party analytics: with only analytics allowed, gtag.js is served
  * first-party from /__gk/ga/gtag/js and GA4 hits go to /__gk/ga/g/collect, so the page contacts no
- * Google host at all. Without issue 3 this fails, saying what is missing. (Scenario 3 in
+ * Google host at all. Without first-party analytics this fails, saying what is missing. (Scenario 3 in
  * scenarios.test.ts checks what holds either way: gtag loads, nothing else does.)
  */
 import { afterEach, expect, test } from "vitest";
@@ -14,7 +14,7 @@ afterEach(async () => {
   current = undefined;
 });
 
-test("3. analytics only, first-party (issue 3): no Google host is contacted; hits arrive at /__gk/ga/g/collect", async () => {
+test("3. analytics only, first-party: no Google host is contacted; hits arrive at /__gk/ga/g/collect", async () => {
   const visit = await Visit.open();
   current = visit;
   await visit.visit("/");
@@ -26,15 +26,15 @@ test("3. analytics only, first-party (issue 3): no Google host is contacted; hit
 
   expect(
     show(thirdParty(visit.since(start)).filter((r) => isGoogleHost(r.url.hostname))),
-    "Google hosts contacted with analytics allowed: gtag.js and its hits must be first-party under /__gk/ga (issue 3)",
+    "Google hosts contacted with analytics allowed: gtag.js and its hits must be first-party under /__gk/ga",
   ).toEqual([]);
   expect(
     firstParty("/__gk/ga/gtag/js").map((r) => r.status),
-    "gtag.js loaded from /__gk/ga/gtag/js with 200 (issue 3)",
+    "gtag.js loaded from /__gk/ga/gtag/js with 200",
   ).toEqual([200]);
   await expect
     .poll(() => firstParty("/__gk/ga/g/collect").filter((r) => r.status !== undefined && r.status < 300).length, {
-      message: "no GA4 hit answered 2xx at /__gk/ga/g/collect (issue 3)",
+      message: "no GA4 hit answered 2xx at /__gk/ga/g/collect",
     })
     .toBeGreaterThan(0);
   // Nor did the browser connect to one outside request routing (GTM's preconnect hint is gone too).

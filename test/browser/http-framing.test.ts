@@ -1,5 +1,5 @@
 /**
- * Conflicting Content-Length and Transfer-Encoding (issue 9, "hostile requests"), on real sockets
+ * Conflicting Content-Length and Transfer-Encoding ("hostile requests"), on real sockets
  * to the gatekeeper as workerd serves it: the deployable bundle in the browser suite's stack.
  * Node-side, no browser. The gatekeeper never parses HTTP/1.1 itself; these tests pin what
  * workerd's parser (kj-http) does with each framing, for both the visitor's request and the

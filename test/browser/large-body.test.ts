@@ -1,5 +1,5 @@
 /**
- * A 50 MB page through the served gatekeeper (issue 9, "origin faults": "a 50 MB body, with
+ * A 50 MB page through the served gatekeeper ("origin faults": "a 50 MB body, with
  * memory staying flat"), with no consent and refused tags at the start, the middle and the end.
  * Node-side, no browser: the deployable bundle in the browser suite's stack, and an origin in this
  * process that generates the page block by block (never whole) and holds its last block back

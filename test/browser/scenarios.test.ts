@@ -1,9 +1,9 @@
 /**
- * Issue 7: proof in a real browser that the browser never contacts a vendor the visitor has not
+ * Proof in a real browser that the browser never contacts a vendor the visitor has not
  * allowed. Each scenario asserts on every request the page made (route-fulfilled ones included)
  * and every cookie in the browser, and prints its counts ("[browser] ...").
  *
- * Consent is given through the banner when the page has one (issue 4), else through the contract's
+ * Consent is given through the banner when the page has one, else through the contract's
  * plain form (`POST /__gk/consent`) posted from a same-origin page; see giveConsent.
  * The banner and /__gk/preferences themselves are checked in consent-ui.test.ts, first-party
  * analytics in first-party-analytics.test.ts.
@@ -143,7 +143,7 @@ test("4. accept all: every vendor stub is requested and sets its cookies", async
   await visit.settle();
   expect(await visit.consentedPurposes()).toEqual(ALL);
 
-  // Google Analytics may be first-party (issue 3); every other vendor is contacted on its own host.
+  // Google Analytics may be first-party (/__gk/ga); every other vendor is contacted on its own host.
   const expected = VENDORS.filter((v) => v !== "google-analytics").sort();
   await expect
     .poll(() => expected.filter((v) => !(byVendor(visit.since(start))[v] ?? 0)), { message: "vendors never requested" })

@@ -16,7 +16,7 @@ export interface RunningStack extends StackInfo {
 }
 
 export interface StackOptions {
-  /** The project to build the gatekeeper from (a copy with a policy variant, see variant.ts); the repo by default. */
+  /** The project to build the gatekeeper from (a copy with a policy variant, see variant.ts); a copy with the test policies by default. */
   root?: string;
   /** Everything the stack writes to stdout: the worker's log lines among it. */
   onStdout?: (chunk: string) => void;

@@ -4,7 +4,9 @@
  *
  * - the demo origin (scripts/demo-origin.mjs), as `npm start` serves it;
  * - the gatekeeper: the deployable bundle (`wrangler deploy --dry-run`), with wrangler.toml's
- *   bindings, in wrangler's own Miniflare/workerd, with ORIGIN pointing at the demo origin;
+ *   bindings, in wrangler's own Miniflare/workerd, with ORIGIN pointing at the demo origin. It is
+ *   built from a copy of the project whose policies/ are the tests' own (variant.ts), or from
+ *   GK_STACK_ROOT, a copy with a policy variant;
  * - its egress: every fetch the worker makes goes through a small router worker. Requests to the
  *   origin pass; every other one (a vendor upstream: gtag.js, GA4 hits) goes to a local stand-in
  *   that records it and answers as the vendor would. The worker never reaches the internet.
@@ -26,6 +28,7 @@ import { unstable_getMiniflareWorkerOptions } from "wrangler";
 // @ts-expect-error plain ESM script without types
 import { startDemoOrigin } from "../../scripts/demo-origin.mjs";
 import { ROOT } from "./env";
+import { projectVariant } from "./variant";
 import { GTAG_JS } from "./vendors";
 
 export const READY = "GK_STACK_READY";
@@ -71,12 +74,10 @@ interface MiniflareLike {
   dispose(): Promise<void>;
 }
 
-/** The project the gatekeeper is built from: the repo, or a copy with a policy variant (servers.ts). */
-const PROJECT = process.env.GK_STACK_ROOT || ROOT;
 const HTTPS = process.env.GK_STACK_HTTPS === "1";
 
-async function run(command: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const child = spawn(process.execPath, command, { cwd: PROJECT, stdio: ["ignore", "pipe", "pipe"], env });
+async function run(command: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const child = spawn(process.execPath, command, { cwd, stdio: ["ignore", "pipe", "pipe"], env });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
@@ -146,9 +147,18 @@ export async function startStack(): Promise<StackInfo & { stop: () => Promise<vo
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
   };
   try {
+    // The project the gatekeeper is built from: a copy with a policy variant (servers.ts), or one
+    // with the tests' own policies.
+    let project = process.env.GK_STACK_ROOT;
+    if (!project) {
+      const copy = projectVariant();
+      cleanups.push(copy.remove);
+      project = copy.root;
+    }
     // The deployable bundle, built as the README says (runs the policy bundle step too).
     await run(
       [join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js"), "deploy", "--dry-run", "--outdir", outdir],
+      project,
       env,
     );
 
@@ -159,7 +169,7 @@ export async function startStack(): Promise<StackInfo & { stop: () => Promise<vo
     cleanups.push(() => new Promise((ok) => upstreamServer.close(ok)).then(() => upstreamServer.closeAllConnections()));
 
     const { Miniflare, Log, LogLevel } = requireFromWrangler("miniflare");
-    const { workerOptions } = unstable_getMiniflareWorkerOptions(join(PROJECT, "wrangler.toml"));
+    const { workerOptions } = unstable_getMiniflareWorkerOptions(join(project, "wrangler.toml"));
     const mf: MiniflareLike = new Miniflare({
       host: "127.0.0.1",
       port: 0,

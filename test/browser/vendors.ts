@@ -162,7 +162,7 @@ ${TOP_COOKIE}
 })();`;
 
 /**
- * Another GTM container (issue 6): besides its own marketing tags it fires tags of vendors with
+ * Another GTM container (for the CSP test): besides its own marketing tags it fires tags of vendors with
  * other purposes, the Intercom widget (functional) and Elfsight's platform (social), the way a
  * real container loads whatever its owner added. HTML rewriting never sees these; only the CSP
  * can stop them. Served in place of gtm.js through VisitOptions.stubs.

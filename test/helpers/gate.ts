@@ -1,19 +1,24 @@
 /**
- * Builds the real app around the shipped policy (or an edited copy) with an injected origin,
+ * Builds the real app around the tests' own policy (or an edited copy) with an injected origin,
  * so a test controls exactly what the origin answers and sees exactly what went to it.
  */
-import files from "../../.generated/policy-files.json";
+import files from "../../.generated/test-policy-files.json";
 import { createApp } from "../../src/app";
 import { serializeConsentValue } from "../../src/consent/cookie";
 import { activatePolicy } from "../../src/policy/active";
 import type { PolicyFiles } from "../../src/policy/load";
 
+/**
+ * The product's own test policy: test/fixtures/policies (a copy of the example site's policies/,
+ * keyed "policies/..." like the shipped bundle), never the site's policies/ itself, so a site's
+ * edits there never break a product test (test/README.md).
+ */
 export const SHIPPED: PolicyFiles = files as PolicyFiles;
 export const NOW = 1_764_441_600; // 2025-11-29T18:40:00Z
 export const SITE = "https://kevyt.example";
 export const ORIGIN = "https://origin.internal";
 
-/** A deep copy of the shipped policy files, for tests that edit one field. */
+/** A deep copy of the test policy files, for tests that edit one field. */
 export function shippedFiles(): Record<string, any> {
   return structuredClone(SHIPPED) as Record<string, any>;
 }
@@ -42,7 +47,7 @@ export function makeGate(origin: OriginHandler, policyFiles: PolicyFiles = SHIPP
   return { app, sent, request };
 }
 
-/** A consent cookie header for the shipped policy, allowing these purposes. */
+/** A consent cookie header for the test policy, allowing these purposes. */
 export function consentCookie(purposes: string[], version = 1, issuedAt = NOW - 60): string {
   return `gk_consent=${serializeConsentValue({ version, purposes: ["necessary", ...purposes], issuedAt, id: "AAAAAAAAAAAAAAAAAAAAAA" })}`;
 }

@@ -27,7 +27,7 @@ interface HostRule {
   paths?: string[];
 }
 
-/** Hosts the shipped vendors load from, from their install docs. */
+/** Hosts the test policy's vendors load from, from their install docs. */
 const HOSTS: HostRule[] = [
   // Intercom Messenger: widget.intercom.io, api-iam.intercom.io, js.intercomcdn.com, ...
   ...["intercom.io", "intercomcdn.com", "intercomassets.com", "intercomusercontent.com", "intercom-messenger.com"].map(

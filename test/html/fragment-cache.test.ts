@@ -1,11 +1,12 @@
 /**
- * Filtered noscript and srcdoc fragments are kept per policy (src/html/rewriter.ts), because a
+ * Filtered noscript and srcdoc fragments are kept per policy (src/html/fragments.ts), because a
  * site's noscript blocks repeat on every page. A kept result must be exactly what filtering
  * would give for that decision and place, and its removals must still be reported each time.
  */
 import { describe, expect, it } from "vitest";
 import { decide } from "../../src/consent/decide";
-import { type Removal, rewriteHtml } from "../../src/html/rewriter";
+import type { Removal } from "../../src/html/plan";
+import { rewriteHtml } from "../../src/html/rewriter";
 import { activatePolicy } from "../../src/policy/active";
 import { consentCookie, html, NOW, SHIPPED, SITE } from "../helpers/gate";
 

@@ -50,7 +50,7 @@ const PAGE = new URL("/", SITE);
 const RANDOM_RUNS = 4;
 
 /**
- * Vendor contacts the shipped policy does not catch yet. The goldens record what the gate does
+ * Vendor contacts the test policy does not catch yet. The goldens record what the gate does
  * today; these entries keep that visible. Each must still occur: once the policy catches it,
  * this test fails and the entry (and the affected goldens) must be updated.
  */

@@ -1,5 +1,5 @@
 /**
- * The Marks of /work/shared/reference/CONTRACT.md, one explicit case each: with a purpose
+ * The contract's Marks, one explicit case each: with a purpose
  * refused, no element that would make the browser contact that purpose's vendors reaches the
  * browser, and nothing else changes. Every case runs through the real app (makeGate) with the
  * body in one chunk and one byte at a time, and states the exact output, read without the
@@ -262,7 +262,7 @@ describe("URL forms", () => {
 });
 
 describe("<base href>", () => {
-  // A <base> on a vendor's host is itself removed (src/html/rewriter.ts), so relative URLs after it
+  // A <base> on a vendor's host is itself removed (src/html/url-attributes.ts), so relative URLs after it
   // stay on the site's own host: nothing relative can reach the vendor, and the fast path that
   // skips relative URLs stays sound.
   it("removes a vendor base, so later relative scripts stay first-party", async () => {

@@ -1,7 +1,7 @@
 /// <reference types="vite/client" />
 /**
  * Properties of the gate over random pages: random first-party markup interleaved with random
- * vendor tags (every shipped vendor, in the forms their snippets use and the spellings an HTML
+ * vendor tags (every vendor of the test policy, in the forms their snippets use and the spellings an HTML
  * parser accepts), fed at random chunk sizes.
  *
  *   (a) With purposes refused, parse5 finds in the output no element that fetches from a refused

@@ -20,7 +20,7 @@ import { Miniflare } from "miniflare";
 // @ts-expect-error plain ESM helper without types
 import { compatibilityDate } from "../../scripts/lib/compatibility-date.mjs";
 // @ts-expect-error plain ESM script without types
-import { bundlePolicies } from "../../scripts/policy-bundle.mjs";
+import { bundlePolicies, bundleTestPolicies } from "../../scripts/policy-bundle.mjs";
 import { withoutInjected } from "../helpers/injected";
 import { GOLDEN_STATES, type GoldenState, goldenPath } from "./golden-cases";
 
@@ -56,7 +56,9 @@ export default {
 
 async function main() {
   const mode = process.env.UPDATE_GOLDEN ?? "";
+  // The gate runs on the tests' own policy (test/helpers/gate.ts); src/policy/active.ts imports the shipped bundle.
   bundlePolicies(root);
+  bundleTestPolicies(root);
   const bundle = await build({
     stdin: { contents: WORKER, resolveDir: root, loader: "ts", sourcefile: "golden-worker.ts" },
     bundle: true,

@@ -1,5 +1,5 @@
 /**
- * Broken copies of the shipped policy, edited in code, and the exact text an operator reads
+ * Broken copies of the test policy, edited in code, and the exact text an operator reads
  * (`npm run policy:check`, and the worker's console when it fails closed).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";

@@ -16,10 +16,10 @@ import type { AuditState } from "../../scripts/audit/types";
 // @ts-expect-error plain ESM helper without types
 import { readPolicyFiles } from "../../scripts/lib/policy-files.mjs";
 import { loadPolicy } from "../../src/policy/load";
-import { ROOT, runScript, runScriptAsync } from "./helpers";
+import { ROOT, runScript, runScriptAsync, TEST_POLICIES } from "./helpers";
 
-const loaded = loadPolicy(readPolicyFiles(ROOT));
-if (!loaded.ok) throw new Error("the shipped policy does not validate");
+const loaded = loadPolicy(readPolicyFiles(ROOT, TEST_POLICIES));
+if (!loaded.ok) throw new Error("the test policy does not validate");
 const policy = loaded.policy;
 const PURPOSES = policy.purposes.map((p) => ({ id: p.id, required: p.required }));
 const STATES = defaultStates(PURPOSES);
@@ -28,6 +28,7 @@ const purposeOf = new Map(policy.vendors.map((v) => [v.id, v.purpose]));
 /** The fixtures' own site (their canonical links and first-party paths point there). */
 const FIXTURE_SITE = "https://www.kevytpankki.example/";
 const DEMO = "demo/site/index.html";
+const WITH_TEST_POLICIES = ["--policies", TEST_POLICIES];
 
 const fixtures = (dir: string) =>
   readdirSync(join(ROOT, dir), { recursive: true, encoding: "utf8" })
@@ -39,7 +40,7 @@ const PAGE_FIXTURES = fixtures("test/fixtures/pages");
 
 let auditor: Auditor;
 beforeAll(async () => {
-  auditor = await startAuditor(ROOT);
+  auditor = await startAuditor(ROOT, TEST_POLICIES);
 });
 afterAll(async () => {
   await auditor?.dispose();
@@ -198,16 +199,22 @@ describe("the CLI", () => {
   it("exits 1 on an unknown third party and 0 on the demo page", () => {
     const page = join(dir, "unknown.html");
     writeFileSync(page, '<html><head><script src="https://cdn.unknown.example/x.js"></script></head></html>');
-    const bad = runScript("scripts/audit/cli.ts", [page]);
+    const bad = runScript("scripts/audit/cli.ts", [page, ...WITH_TEST_POLICIES]);
     expect(bad.stdout).toContain("unknown third party: classify me");
     expect(bad.status).toBe(1);
-    const good = runScript("scripts/audit/cli.ts", [DEMO]);
+    const good = runScript("scripts/audit/cli.ts", [DEMO, ...WITH_TEST_POLICIES]);
     expect(good.stdout).toContain("| <iframe src> | www.googletagmanager.com | google-tag-manager | marketing |");
     expect(good.status).toBe(0);
   });
 
   it("audits an http URL (following redirects) and prints JSON with --json", async () => {
-    const run = await runScriptAsync("scripts/audit/cli.ts", [`${base}/moved`, "--json", "--state", "none,all"]);
+    const run = await runScriptAsync("scripts/audit/cli.ts", [
+      `${base}/moved`,
+      "--json",
+      "--state",
+      "none,all",
+      ...WITH_TEST_POLICIES,
+    ]);
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout) as AuditReport;
@@ -218,10 +225,10 @@ describe("the CLI", () => {
   });
 
   it("refuses what is not an HTML page, an unknown purpose and a missing target with exit 2", async () => {
-    const json = await runScriptAsync("scripts/audit/cli.ts", [`${base}/data.json`]);
+    const json = await runScriptAsync("scripts/audit/cli.ts", [`${base}/data.json`, ...WITH_TEST_POLICIES]);
     expect(json.stderr).toContain("not HTML");
     expect(json.status).toBe(2);
-    const purpose = runScript("scripts/audit/cli.ts", [DEMO, "--state", "analytics+ads"]);
+    const purpose = runScript("scripts/audit/cli.ts", [DEMO, "--state", "analytics+ads", ...WITH_TEST_POLICIES]);
     expect(purpose.stderr).toContain("unknown purpose ads");
     expect(purpose.status).toBe(2);
     expect(() => parseArgs([])).toThrow(/usage/);

@@ -2,8 +2,12 @@
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+// @ts-expect-error plain ESM helper without types
+import { TEST_POLICY_DIR } from "../../scripts/lib/policy-files.mjs";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** The product's own test policy (test/README.md), which the script tests run on. */
+export const TEST_POLICIES: string = join(ROOT, TEST_POLICY_DIR);
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 
 export interface Run {

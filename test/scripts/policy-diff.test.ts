@@ -1,5 +1,5 @@
 /**
- * `npm run policy:diff`: two policy trees injected (the shipped one and an edited copy), then the
+ * `npm run policy:diff`: two policy trees injected (the test policy and an edited copy), then the
  * CLI against a temporary git repository, as an operator runs it.
  */
 import { execFileSync } from "node:child_process";
@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error plain ESM helper without types
 import { readPolicyFiles } from "../../scripts/lib/policy-files.mjs";
 import { diffPolicies, renderDiff } from "../../scripts/policy-diff";
-import { ROOT, runScript } from "./helpers";
+import { ROOT, runScript, TEST_POLICIES } from "./helpers";
 
-const SHIPPED = readPolicyFiles(ROOT) as Record<string, any>;
+const SHIPPED = readPolicyFiles(ROOT, TEST_POLICIES) as Record<string, any>;
 const copy = (): Record<string, any> => structuredClone(SHIPPED);
 const HOTJAR = {
   id: "hotjar",
@@ -157,7 +157,7 @@ describe("npm run policy:diff in a git repository", () => {
     });
   beforeAll(() => {
     repo = mkdtempSync(join(tmpdir(), "gk-policy-diff-"));
-    cpSync(join(ROOT, "policies"), join(repo, "policies"), { recursive: true });
+    cpSync(TEST_POLICIES, join(repo, "policies"), { recursive: true });
     git("init", "-q");
     git("add", ".");
     git("commit", "-qm", "shipped policy");

@@ -14,7 +14,7 @@
 import type { Decision } from "../../consent/decide";
 import type { CompiledPolicy } from "../../policy/compile";
 import type { SiteFile } from "../../policy/schema";
-import { nonceAttribute } from "../escape";
+import { html, nonceAttribute } from "../html";
 import type { Language } from "../language";
 import { servedScript } from "./served";
 import { type ClientState, stateOfDecision } from "./state";
@@ -28,15 +28,10 @@ export interface ClientElementInput {
 }
 
 export function renderClientElement(input: ClientElementInput): string {
-  return `<script data-gatekeeper src="${input.src}" defer${nonceAttribute(input.nonce)} data-state='${singleQuoted(JSON.stringify(input.state))}' data-lang="${input.lang}"></script>`;
-}
-
-/**
- * Text for a single-quoted attribute value: `&` and `'` are all that can end or change it
- * (HTML, 13.1.2.3). JSON's many double quotes then need no escaping.
- */
-function singleQuoted(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/'/g, "&#39;");
+  // hono/html escapes every interpolated value for the attribute: the JSON's quotes become &quot;.
+  return String(
+    html`<script data-gatekeeper src="${input.src}" defer${nonceAttribute(input.nonce)} data-state="${JSON.stringify(input.state)}" data-lang="${input.lang}"></script>`,
+  );
 }
 
 /** The element for a page under this decision. */

@@ -1,0 +1,138 @@
+/**
+ * Inline scripts, as a state machine that knows nothing of HTMLRewriter: the rewriter feeds it the
+ * script elements and text chunks lol-html hands over, and does what each step says (./rewriter.ts).
+ *
+ * The text is held back until the last chunk of its text node, then judged whole: written back
+ * unchanged or dropped. An HTML script's text is one raw text node. An SVG script's text is parsed
+ * as markup: character references are decoded, CDATA sections split it into several text nodes
+ * and the browser runs all of them joined. Each of its text nodes is judged together with the
+ * text already let through, and once one is refused, or a child element (which may split a
+ * snippet) appears, the rest of the script is dropped. Text over the limit is dropped unjudged
+ * (fail closed).
+ */
+
+/** Judges a script's text so far: the refused vendor ids it belongs to, empty when it may run. */
+export type InlineJudge = (text: string, foreign: boolean) => readonly string[];
+
+/** What to do with a text chunk. */
+export type TextStep =
+  /** Leave the chunk as it is: the text of a script that is not judged. */
+  | { kind: "pass" }
+  /** Remove the chunk: held back for judgement, or part of a script already refused. */
+  | { kind: "hold" }
+  /** Remove the chunk: the text outgrew the limit, unjudged (report it as oversized). */
+  | { kind: "oversized" }
+  /** Remove the chunk: the text is refused for these vendors (report them). */
+  | { kind: "refused"; vendors: readonly string[] }
+  /** Replace the chunk with the held-back text, which may run. */
+  | { kind: "write"; content: string };
+
+interface Held {
+  parts: string[];
+  size: number;
+  overflow: boolean;
+  /** An SVG script: its text nodes are judged one after another, with what passed before. */
+  foreign: boolean;
+  /** The text already let through (SVG scripts). */
+  passed: string;
+  /** Refused or split: the rest is dropped. */
+  cut: boolean;
+  /** An HTML script with src met as "svg script": its text is not judged. */
+  ignore: boolean;
+}
+
+type Kind = "html" | "svg" | "ignored";
+
+function held(kind: Kind): Held {
+  return {
+    parts: [],
+    size: 0,
+    overflow: false,
+    foreign: kind === "svg",
+    passed: "",
+    cut: false,
+    ignore: kind === "ignored",
+  };
+}
+
+export class InlineScripts {
+  #held: Held | null = null;
+  /** A script nested in an SVG script was just removed as its child; its own start tag is skipped. */
+  #nested = false;
+
+  constructor(
+    private readonly limit: number,
+    private readonly judge: InlineJudge,
+  ) {}
+
+  /**
+   * An element inside a script (only SVG scripts have them). True when it must be removed
+   * (unchecked), which also drops the rest of the script.
+   */
+  child(tag: string): boolean {
+    if (!this.#held?.foreign) return false;
+    this.#held.cut = true;
+    this.#nested = tag === "script";
+    return true;
+  }
+
+  /**
+   * The start tag of a script inside `<svg>`: an SVG script, or an HTML one in
+   * `<foreignObject>`. Returns what to call at its end tag, or null when there is nothing to track.
+   * HTML scripts elsewhere need no start tag: their state begins with their first text chunk,
+   * which spares a call into JavaScript per inline script.
+   */
+  svgScript(element: { html: boolean; src: boolean }): (() => void) | null {
+    if (this.#nested) {
+      this.#nested = false;
+      return null;
+    }
+    if (element.html) {
+      // An HTML script in <foreignObject>: with src, its text never runs and is left alone.
+      if (!element.src) return null;
+      const ignored = held("ignored");
+      this.#held = ignored;
+      return () => {
+        if (this.#held === ignored) this.#held = null;
+      };
+    }
+    this.#held = held("svg");
+    return () => {
+      this.#held = null;
+    };
+  }
+
+  /** A chunk of script text; `last` when it ends its text node. */
+  text(text: string, last: boolean): TextStep {
+    // An HTML script without src (an SVG script's state was set up by its start tag).
+    this.#held ??= held("html");
+    const h = this.#held;
+    if (h.ignore) {
+      if (last) this.#held = null;
+      return { kind: "pass" };
+    }
+    if (h.cut) return { kind: "hold" };
+    if (!h.overflow) {
+      h.parts.push(text);
+      h.size += text.length;
+      if (h.size > this.limit) {
+        h.overflow = true;
+        h.parts = [];
+      }
+    }
+    if (!last) return { kind: "hold" };
+    if (h.foreign) h.cut = h.overflow;
+    else this.#held = null;
+    if (h.overflow) return { kind: "oversized" };
+    const content = h.parts.join("");
+    h.parts = [];
+    const joined = h.passed + content;
+    const refused = this.judge(joined, h.foreign);
+    if (refused.length) {
+      h.cut = true;
+      return { kind: "refused", vendors: refused };
+    }
+    h.passed = joined;
+    return { kind: "write", content };
+  }
+}

@@ -2,7 +2,7 @@
  * The client API's build and types, in Node: the committed browser script is what
  * scripts/client-api-build.mjs builds from the sources now, it stays well under 2 KB gzipped, and
  * site code type-checks against types/gatekeeper.d.ts. That includes every `ts` recipe in
- * docs/CLIENT-API.md, and misuse the declarations must refuse.
+ * docs/CLIENT-API.md and README.md, and misuse the declarations must refuse.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,11 +37,11 @@ describe("the browser script", () => {
   });
 });
 
-/** The ```ts blocks of docs/CLIENT-API.md, by line: a fence opens with ```ts and closes with ```. */
-function recipes(): string[] {
+/** The ```ts blocks of a Markdown file, by line: a fence opens with ```ts and closes with ```. */
+function recipes(file = join("docs", "CLIENT-API.md")): string[] {
   const found: string[] = [];
   let block: string[] | null = null;
-  for (const line of readFileSync(join(ROOT, "docs", "CLIENT-API.md"), "utf8").split("\n")) {
+  for (const line of readFileSync(join(ROOT, file), "utf8").split("\n")) {
     if (block === null && line.trim() === "```ts") block = [];
     else if (block !== null && line.trim() === "```") {
       found.push(block.join("\n"));
@@ -87,10 +87,12 @@ describe("types/gatekeeper.d.ts", () => {
   const dir = mkdtempSync(join(tmpdir(), "gk-client-types-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const docs = recipes();
+  const readme = recipes("README.md");
   const cases: Record<string, string> = {
     empty: "",
     uses: USES,
     ...Object.fromEntries(docs.map((code, i) => [`recipe-${i + 1}`, code])),
+    ...Object.fromEntries(readme.map((code, i) => [`readme-${i + 1}`, code])),
     ...Object.fromEntries(MISUSE.map(([, code], i) => [`misuse-${i + 1}`, code])),
   };
   /** Every case type-checked as site code (strict, DOM, the declarations referenced) in one program. */
@@ -126,6 +128,14 @@ describe("types/gatekeeper.d.ts", () => {
 
   it.each(docs.map((_, i) => i + 1))("recipe %i of docs/CLIENT-API.md type-checks", (i) => {
     expect(messages[`recipe-${i}`]).toEqual([]);
+  });
+
+  it("README.md has its two recipes", () => {
+    expect(readme).toHaveLength(2);
+  });
+
+  it.each(readme.map((_, i) => i + 1))("recipe %i of README.md type-checks", (i) => {
+    expect(messages[`readme-${i}`]).toEqual([]);
   });
 
   it("types the global, the event and the exports", () => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the client API's browser script (GET /__gk/consent.js, docs/CLIENT-API.md) from
 // src/ui/client-api/entry.ts into src/ui/client-api/script.generated.ts: bundled and minified by
-// esbuild, for browsers back to es2017. The generated file is committed, so the worker, its tests
+// esbuild, for browsers back to es2020. The generated file is committed, so the worker, its tests
 // and wrangler need no build step of their own; test/scripts/client-api.test.ts fails while it is
 // stale.
 //

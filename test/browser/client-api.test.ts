@@ -1,5 +1,5 @@
 /**
- * Issue 19: the client API in Chromium. The page reads `window.gatekeeper` before and after the
+ * The client API in Chromium. The page reads `window.gatekeeper` before and after the
  * banner; `set()` records a choice and fires `gatekeeper:change` exactly once, with the new state
  * in `detail` and a Consent Mode update on the page's dataLayer; "Reject all" applied in place
  * fires it too; it works on pages without a CSP and under a strict nonce-based CSP (and under

@@ -17,7 +17,12 @@ export interface BannerInput {
   nonce?: string;
 }
 
-export const BANNER_SCRIPT = `(function(){var b=document.getElementById("gk-banner");if(!b)return;try{b.focus({preventScroll:true})}catch(e){}var f=b.querySelector("form");f.addEventListener("submit",function(e){var s=e.submitter;if(!s||s.value!=="none"||!window.fetch)return;e.preventDefault();var d=new URLSearchParams(new FormData(f));d.set("allow","none");fetch(f.action,{method:"POST",body:d,credentials:"same-origin",redirect:"manual"}).then(function(r){if(r.type==="opaqueredirect"||r.ok)b.remove();else f.submit()},function(){f.submit()})})})();`;
+/**
+ * "Reject all" in place goes through the client API (src/ui/client-api/) when it has loaded, so the
+ * page's state follows and `gatekeeper:change` fires; before that, through a fetch of its own. If
+ * either fails, the form is posted after all, with the allow=none its button would have sent.
+ */
+export const BANNER_SCRIPT = `(function(){var b=document.getElementById("gk-banner");if(!b)return;try{b.focus({preventScroll:true})}catch(e){}var f=b.querySelector("form");f.addEventListener("submit",function(e){var s=e.submitter,g=window.gatekeeper;if(!s||s.value!=="none"||!window.fetch)return;e.preventDefault();var post=function(){var i=document.createElement("input");i.type="hidden";i.name="allow";i.value="none";f.appendChild(i);f.submit()};if(g){g.set([],{reload:false}).then(function(){b.remove()},post);return}var d=new URLSearchParams(new FormData(f));d.set("allow","none");fetch(f.action,{method:"POST",body:d,credentials:"same-origin",redirect:"manual"}).then(function(r){if(r.type==="opaqueredirect"||r.ok)b.remove();else post()},post)})})();`;
 
 export function renderBanner(input: BannerInput): string {
   const { texts: t, lang, returnTo, nonce } = input;

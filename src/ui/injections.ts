@@ -1,5 +1,6 @@
 /**
- * What a page gets injected under a decision: Consent Mode, banner, footer link, placeholders.
+ * What a page gets injected under a decision: Consent Mode, the client API, banner, footer link,
+ * placeholders.
  * The result is the `injections` of the rewrite plan (src/html/injections.ts says where each goes).
  */
 import { consentModeDefaults } from "../consent/consent-mode";
@@ -7,6 +8,7 @@ import type { Decision } from "../consent/decide";
 import type { CompiledPolicy } from "../policy/compile";
 import type { SiteFile } from "../policy/schema";
 import { renderBanner, renderFooterLink, renderStyles } from "./banner";
+import { clientApiElement } from "./client-api/element";
 import { renderConsentModeScript } from "./consent-mode";
 import type { Language } from "./language";
 import { renderPlaceholder } from "./placeholder";
@@ -43,7 +45,10 @@ export function pageInjections(ctx: PageContext) {
   const consentMode = consentModeDefaults(policy, site, decision);
   const banner = showBanner ? renderBanner({ texts, lang, returnTo, nonce }) : "";
   return {
-    headStart: consentMode ? renderConsentModeScript(consentMode, nonce) : undefined,
+    // Consent Mode's defaults must run before Google's tags; the client API is deferred anyway.
+    headStart:
+      (consentMode ? renderConsentModeScript(consentMode, nonce) : "") +
+      clientApiElement(policy, site, decision, lang, nonce),
     // The CSS goes only where something visible needs it.
     bodyStart: banner || replacements.size || afterRemoval.size ? renderStyles(nonce) + banner : undefined,
     bodyEnd: site.ui.footerLink ? renderFooterLink(texts, lang, returnTo) : undefined,

@@ -1,7 +1,9 @@
 /**
  * The gatekeeper's own pages: /__gk/preferences, /__gk/cookies and /__gk/consent/receipt. The
  * site's texts in the visitor's language (`?lang=`, else Accept-Language, else Finnish), our
- * strict CSP, no caching, and 503 where no valid site policy covers the host.
+ * strict CSP, no caching, and 503 where no valid site policy covers the host. And the client API
+ * (docs/CLIENT-API.md): GET /__gk/consent, the visitor's state as JSON, and GET /__gk/consent.js,
+ * the script that defines `window.gatekeeper`.
  */
 import type { Hono } from "hono";
 import type { Decision } from "../consent/decide";
@@ -9,6 +11,9 @@ import { safeReturnPath } from "../consent/form";
 import { type ConsentRecord, latestConsentRecord, loggableError } from "../consent/records";
 import type { CompiledPolicy } from "../policy/compile";
 import type { SiteFile } from "../policy/schema";
+import { consentJson, scriptResponse } from "./client-api/endpoints";
+import { SCRIPT_PATH, servedScript } from "./client-api/served";
+import { CONSENT_PATH } from "./client-api/state";
 import { declarationSections, renderDeclarationHtml } from "./declaration";
 import { isLanguage, type Language, pickLanguage } from "./language";
 import { PAGE_CSP, renderPage } from "./page";
@@ -105,4 +110,10 @@ export function registerPageRoutes(app: Hono<{ Bindings: Env }>, { policy, decid
       body: renderDeclarationHtml({ sections, site, texts, lang, host: url.hostname }),
     })),
   );
+
+  // The client API: the state from the one decision, never cached; the script, cached by version.
+  app.get(CONSENT_PATH, (c) =>
+    c.json(consentJson(policy, decide(c.req.raw)), 200, { "cache-control": "no-store", vary: "Cookie, Sec-GPC" }),
+  );
+  app.get(SCRIPT_PATH, (c) => scriptResponse(c.req.raw, servedScript(policy, decide(c.req.raw).site)));
 }

@@ -6,20 +6,11 @@
  */
 
 import type { Page } from "playwright-core";
-import { afterEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { axeViolations, describeViolations } from "./axe";
-import { Visit, type VisitOptions } from "./browser";
+import { visitsClosedAfterEach } from "./browser";
 
-let visits: Visit[] = [];
-afterEach(async () => {
-  await Promise.all(visits.map((v) => v.close()));
-  visits = [];
-});
-async function open(options?: VisitOptions): Promise<Visit> {
-  const visit = await Visit.open(options);
-  visits.push(visit);
-  return visit;
-}
+const open = visitsClosedAfterEach();
 
 const GATEKEEPER = "[data-gatekeeper]";
 

@@ -9,7 +9,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Locator, type Page, type Request } from "playwright-core";
-import { expect, inject } from "vitest";
+import { afterEach, expect, inject } from "vitest";
 import { CHROMIUM, isNecessaryCookie, POLICY, SITE_HOST } from "./env";
 import type { UpstreamRecord } from "./stack";
 import { type StubResponse, stubFor, type VendorId, vendorOf } from "./vendors";
@@ -201,6 +201,20 @@ export class Visit {
   async close() {
     await this.cleanup();
   }
+}
+
+/** A test file's way to open visits: each is closed after the test that opened it (registers the afterEach). */
+export function visitsClosedAfterEach(): (options?: VisitOptions) => Promise<Visit> {
+  let visits: Visit[] = [];
+  afterEach(async () => {
+    await Promise.all(visits.map((v) => v.close()));
+    visits = [];
+  });
+  return async (options) => {
+    const visit = await Visit.open(options);
+    visits.push(visit);
+    return visit;
+  };
 }
 
 /** gtag.js for the demo's GA4 property, wherever it came from (the vendor's host, or /__gk/ga when first-party). */

@@ -71,7 +71,7 @@ for (const javaScriptEnabled of [true, false]) {
       if (javaScriptEnabled) {
         expect(navigations, "navigations after Reject all with JavaScript").toEqual([]);
         expect(await visit.page.evaluate(() => (window as any).gkSameDocument), "the same document").toBe(true);
-        // A fetch with redirect: "manual" (its opaque 303 has no status for Playwright to see).
+        // A fetch (the client API's, or the banner's own before that has loaded), not a form post.
         expect(
           consentPosts(start).map((p) => p.type),
           "the banner script's fetch, not a form post",

@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import {
   bannerButton,
   bannerForm,
@@ -18,21 +18,12 @@ import {
   show,
   thirdParty,
   unnecessaryCookies,
-  Visit,
-  type VisitOptions,
+  type Visit,
+  visitsClosedAfterEach,
 } from "./browser";
 import { PARENT_DOMAIN, POLICY, SCREENSHOTS } from "./env";
 
-let visits: Visit[] = [];
-afterEach(async () => {
-  await Promise.all(visits.map((v) => v.close()));
-  visits = [];
-});
-async function open(options?: VisitOptions): Promise<Visit> {
-  const visit = await Visit.open(options);
-  visits.push(visit);
-  return visit;
-}
+const open = visitsClosedAfterEach();
 
 const NO_BANNER =
   "no consent banner on a first visit: expected an element with data-gatekeeper holding " +

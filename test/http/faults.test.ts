@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { judgeBody } from "../../scripts/bench/leak-judge.mjs";
 import { createApp } from "../../src/app";
 import { activatePolicy } from "../../src/policy/active";
-import { html, makeGate, NOW, SHIPPED, SITE } from "../helpers/gate";
+import { html, makeGate, NOW, SHIPPED, SITE, stripInjected } from "../helpers/gate";
 import { withoutInjected } from "../helpers/injected";
 
 const GTM = `<script src="https://www.googletagmanager.com/gtm.js?id=GTM-1"></script>`;
@@ -74,7 +74,7 @@ describe("origin faults", () => {
     const { request } = makeGate(() => new Response(body, { headers: { "content-type": "text/html" } }));
     const { text, failed } = await drain(await request("/"));
     expect(failed).toBe(false);
-    expect(text).toMatch(/^<p>a<\/p><p>b<\/p>/);
+    expect(withoutInjected(text)).toMatch(/^<p>a<\/p><p>b<\/p>/);
   });
 });
 
@@ -211,7 +211,9 @@ describe("character encodings", () => {
     const { request } = makeGate(
       () => new Response(bytes, { headers: { "content-type": "text/html; charset=windows-1252" } }),
     );
-    const out = new Uint8Array(await (await request("/")).arrayBuffer());
+    // windows-1252 bytes read one character each (the Encoding Standard's "latin1"), injected elements left out.
+    const text = withoutInjected(new TextDecoder("latin1").decode(await (await request("/")).arrayBuffer()));
+    const out = Uint8Array.from(text, (c) => c.charCodeAt(0));
     expect([...out.slice(0, 16)]).toEqual(
       [...enc.encode("<p>"), 0xe4, 0xf6, ...enc.encode("</p><p>"), 0xe5, ...enc.encode("</p>")].slice(0, 16),
     );
@@ -232,7 +234,7 @@ describe("character encodings", () => {
     const out = new TextDecoder("utf-8", { ignoreBOM: true, fatal: false }).decode(
       await (await request("/")).arrayBuffer(),
     );
-    expect(out).toBe(page.replace(GTM, ""));
+    expect(withoutInjected(out)).toBe(page.replace(GTM, ""));
   });
 });
 
@@ -263,7 +265,7 @@ describe("hostile HTML", () => {
     const page = `<div ${attrs}></div>${"<div>".repeat(5000)}${GTM}${"</div>".repeat(5000)}`;
     const { request } = makeGate(() => html(page));
     const out = await (await request("/")).text();
-    expect(out.length).toBe(page.length - GTM.length);
+    expect((await stripInjected(out)).length).toBe(page.length - GTM.length);
     expect(out).not.toContain("googletagmanager");
   });
 });

@@ -248,9 +248,14 @@ test("the suite's own check: a vendor tag injected at runtime is recorded, stubb
     s.src = "https://www.googletagmanager.com/gtm.js?id=GTM-INJECTED";
     document.head.append(s);
   });
-  await visit.settle();
-  expect(show(thirdParty(visit.requests))).toContain("GET https://www.googletagmanager.com/gtm.js?id=GTM-INJECTED");
-  expect(byVendor(visit.requests)).toMatchObject({ "google-tag-manager": 1, "meta-pixel": 2, "linkedin-insight": 2 });
+  // The container's own follow-up requests come after the page went network-idle, and
+  // waitForLoadState does not wait again for a state already reached: poll for them instead.
+  await expect
+    .poll(() => show(thirdParty(visit.requests)))
+    .toContain("GET https://www.googletagmanager.com/gtm.js?id=GTM-INJECTED");
+  await expect
+    .poll(() => byVendor(visit.requests))
+    .toMatchObject({ "google-tag-manager": 1, "meta-pixel": 2, "linkedin-insight": 2 });
   await expect.poll(() => visit.cookieNames()).toEqual(expect.arrayContaining(["_gcl_au", "_fbp"]));
   expect(siteOrigin()).toMatch(/^http:\/\/www\.kevytpankki\.test:\d+$/);
 });

@@ -59,8 +59,9 @@ export function fromEntry(
 /**
  * Stores the gated page for `ttl` seconds: `headers` are the response's, without what is the
  * visitor's own (Set-Cookie, X-Gatekeeper-Cache). For a page the origin varies, `base` gets the
- * names of its varied headers and `key` the page. A body that errors (a page cut by the rewriter)
- * is never stored: the Cache API drops a put whose body does not complete.
+ * names of its varied headers and `key` the page. The page is read whole before anything is put:
+ * a body that errors (an origin gone mid-page, the rewriter failing closed) rejects here, and
+ * nothing is stored.
  */
 export async function store(
   cache: Cache,
@@ -73,6 +74,7 @@ export async function store(
     now: number;
   },
 ): Promise<void> {
+  const page = await new Response(entry.body).arrayBuffer();
   const headers = new Headers(entry.headers);
   for (const name of ["set-cookie", "x-gatekeeper-cache", "age", "content-length"]) headers.delete(name);
   const cacheControl = headers.get("cache-control");
@@ -86,5 +88,5 @@ export async function store(
     const record = new Headers({ "cache-control": `s-maxage=${entry.ttl}`, [VARY_NAMES]: entry.base.vary.join(",") });
     await cache.put(entry.base.key, new Response(null, { status: 200, headers: record }));
   }
-  await cache.put(entry.key, new Response(entry.body, { status: 200, headers }));
+  await cache.put(entry.key, new Response(page, { status: 200, headers }));
 }

@@ -218,9 +218,10 @@ async function findBucket(
 ): Promise<{ fields: string; base: string; page: Response | null }> {
   const fields = JSON.stringify(bucketFields(input));
   const base = await bucketKey(pageUrl, fields);
-  let found = await lookup(cache, base);
+  const now = Date.now();
+  let found = await lookup(cache, base, now);
   if (found && "vary" in found)
-    found = await lookup(cache, await bucketKey(pageUrl, fields, varyFields(request, found.vary)));
+    found = await lookup(cache, await bucketKey(pageUrl, fields, varyFields(request, found.vary)), now);
   return { fields, base, page: found && "page" in found ? found.page : null };
 }
 

@@ -384,6 +384,9 @@ describe("properties", () => {
         fc.constantFrom("fi", "sv", "en"),
         fc.boolean(),
         async (purposes, lang, gpc) => {
+          // With Sec-GPC: 1 the test policy refuses marketing whatever the cookie says: a visitor
+          // who allowed only marketing is then already in the withdrawn bucket, rightly.
+          fc.pre(purposes.some((p) => !(gpc && p === "marketing")));
           const gate = await cachedGate(() => page());
           const extra: Record<string, string> = gpc ? { "sec-gpc": "1" } : {};
           const consented = { "accept-language": lang, cookie: consentCookie(purposes), ...extra };

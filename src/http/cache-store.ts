@@ -28,7 +28,8 @@ export type Lookup = { page: Response } | { vary: string[] } | null;
  * in bytes, oldest first out. One per Cache object, so that a test's fresh cache starts empty.
  */
 interface Held {
-  entry: { vary: string[] } | { status: number; headers: Array<[string, string]>; body: ArrayBuffer };
+  /** The page as a Blob: immutable, so every response can read it without a copy of its own. */
+  entry: { vary: string[] } | { status: number; headers: Array<[string, string]>; body: Blob };
   bytes: number;
   /** ms since the epoch. */
   expires: number;
@@ -75,7 +76,6 @@ function recall(cache: Cache, key: string, now: number): Lookup {
     return null;
   }
   if ("vary" in held.entry) return { vary: held.entry.vary };
-  // workerd copies an ArrayBuffer body into the response, so the held bytes stay whole.
   return { page: new Response(held.entry.body, { status: held.entry.status, headers: held.entry.headers }) };
 }
 
@@ -151,6 +151,6 @@ export async function store(
     hold(cache, entry.base.key, { vary: entry.base.vary }, 256, expires);
     await cache.put(entry.base.key, new Response(null, { status: 200, headers: record }));
   }
-  hold(cache, entry.key, { status: 200, headers: [...headers], body: page }, page.byteLength, expires);
+  hold(cache, entry.key, { status: 200, headers: [...headers], body: new Blob([page]) }, page.byteLength, expires);
   await cache.put(entry.key, new Response(page, { status: 200, headers }));
 }

@@ -11,11 +11,13 @@
 //
 // Routes:
 //   GET|HEAD /...       static files from demo/site ("/" -> index.html,
-//                       "/hinnasto" -> hinnasto.html), 404 page otherwise
+//                       "/hinnasto" -> hinnasto.html), 404 page otherwise; "/" and
+//                       "/hinnasto" are public (Cache-Control: public, max-age=0,
+//                       s-maxage=300, no Set-Cookie), other HTML no-cache
 //   GET|HEAD /redirect  302 -> /
 //   POST /login         sets a first-party `session` cookie, 303 -> /?kirjautunut=1
 //
-// Every response carries the strictly-necessary load-balancer cookies the
+// Every other response carries the strictly-necessary load-balancer cookies the
 // production site gets from its AWS Application Load Balancer (duration-based
 // stickiness). Per AWS "Sticky sessions for your Application Load Balancer"
 // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/sticky-sessions.html,
@@ -75,7 +77,7 @@ function acceptsGzip(req) {
   });
 }
 
-function send(req, res, status, headers, body = "") {
+function send(req, res, status, headers, body = "", { alb = true } = {}) {
   let payload = Buffer.isBuffer(body) ? body : Buffer.from(body);
   const out = { ...headers };
   const type = String(out["Content-Type"] ?? "");
@@ -87,7 +89,7 @@ function send(req, res, status, headers, body = "") {
   }
   out["Content-Length"] = String(payload.length);
   out["X-Content-Type-Options"] = "nosniff";
-  res.setHeader("Set-Cookie", [...albCookies(), ...(out["Set-Cookie"] ?? [])]);
+  res.setHeader("Set-Cookie", [...(alb ? albCookies() : []), ...(out["Set-Cookie"] ?? [])]);
   delete out["Set-Cookie"];
   res.writeHead(status, out);
   res.end(req.method === "HEAD" ? undefined : payload);
@@ -113,6 +115,15 @@ async function resolveFile(pathname) {
   }
   return null;
 }
+
+/**
+ * The public marketing pages: the same for every visitor, so a shared cache may keep them for
+ * five minutes (s-maxage), while browsers check back each time (max-age=0). They carry no
+ * Set-Cookie, as such pages come from a CDN rather than through the sticky load balancer; this is
+ * what lets the gatekeeper's consent-bucket cache answer them (the site file's cache.paths).
+ */
+const PUBLIC_PAGES = new Set(["/", "/hinnasto"]);
+const SHARED_PAGE = "public, max-age=0, s-maxage=300";
 
 function htmlHeaders(extra = {}) {
   return { "Content-Type": CONTENT_TYPES[".html"], "Cache-Control": "no-cache", ...extra };
@@ -181,8 +192,9 @@ async function handle(req, res) {
     return;
   }
   const type = CONTENT_TYPES[extname(file)] ?? "application/octet-stream";
-  const cache = type.startsWith("text/html") ? "no-cache" : "public, max-age=300";
-  send(req, res, 200, { "Content-Type": type, "Cache-Control": cache }, await readFile(file));
+  const shared = PUBLIC_PAGES.has(url.pathname);
+  const cache = !type.startsWith("text/html") ? "public, max-age=300" : shared ? SHARED_PAGE : "no-cache";
+  send(req, res, 200, { "Content-Type": type, "Cache-Control": cache }, await readFile(file), { alb: !shared });
 }
 
 /**

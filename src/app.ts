@@ -22,6 +22,8 @@ export interface AppOptions {
   vendorFetch?: typeof fetch;
   /** Unix seconds; injected by tests. */
   now?: () => number;
+  /** The consent-bucket cache; caches.default unless a test injects one. */
+  cache?: Cache;
 }
 
 export function createApp(options: AppOptions) {
@@ -38,12 +40,24 @@ export function createApp(options: AppOptions) {
   registerBeaconRoutes(app, { policy, decide: decideFor, vendorFetch: options.vendorFetch });
   registerCspRoutes(app, { policy });
   app.all("/__gk/*", (c) => c.text("Not found.\n", 404));
-  const gate = proxy({ policy, decide: decideFor, fetch: options.fetch });
-  app.all("*", (c) => gate(c.req.raw, c.env));
+  const gate = proxy({ policy, decide: decideFor, fetch: options.fetch, cache: options.cache });
+  app.all("*", (c) => gate(c.req.raw, { env: c.env, waitUntil: waitUntilOf(c) }));
 
   app.onError((error) => {
     console.error(`tag-gatekeeper: ${error instanceof Error ? error.name : "error"} while handling a request`);
     return errorPage(502);
   });
   return app;
+}
+
+/** The request's waitUntil; Hono's executionCtx throws where there is none (app.request in tests). */
+function waitUntilOf(c: {
+  executionCtx: { waitUntil(promise: Promise<unknown>): void };
+}): ((promise: Promise<unknown>) => void) | undefined {
+  try {
+    const ctx = c.executionCtx;
+    return (promise) => ctx.waitUntil(promise);
+  } catch {
+    return undefined;
+  }
 }

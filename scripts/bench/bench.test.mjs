@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { test } from "node:test";
+import { parse as parseYaml } from "yaml";
 import { totalBlockingTime } from "./browser.mjs";
 import { PHONE, STUBS, stubAnswer, transferMs } from "./browser-stubs.mjs";
 import { cmpPage } from "./cmp-page.mjs";
@@ -12,7 +13,7 @@ import { MARKERS } from "./markers.mjs";
 import { PLANS_END, PLANS_START, provenance, renderPlans, replacePlans } from "./report.mjs";
 import { median, percentile } from "./stats.mjs";
 import { roundRatios } from "./throughput.mjs";
-import { cacheHitVariant, SHARED_PREFIX } from "./variants.mjs";
+import { cacheHitVariant, SHARED_PREFIX, withSharedPages } from "./variants.mjs";
 
 test("judgeBody: a whole page must end whole, a cut one must never look whole", () => {
   const page = "<html><p>a</p></html>";
@@ -190,4 +191,14 @@ test("cacheHitVariant: joins the load phase only when the gatekeeper says hit", 
   } finally {
     later.close();
   }
+});
+
+test("withSharedPages: the bench's site policy adds the shareable pages to the cache's paths, keeps the rest", () => {
+  const shipped = readFileSync(new URL("../../policies/sites/default.yaml", import.meta.url), "utf8");
+  const edited = withSharedPages(shipped);
+  const before = parseYaml(shipped);
+  const after = parseYaml(edited);
+  assert.deepEqual(after.cache.paths, [...before.cache.paths, `${SHARED_PREFIX}/*`]);
+  assert.deepEqual({ ...after, cache: before.cache }, before);
+  assert.ok(edited.includes("# The consent-bucket cache"), "comments are kept");
 });

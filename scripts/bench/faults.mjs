@@ -17,10 +17,8 @@
 //
 // Measuring only: each response is judged by leak-judge.mjs (the rule the workerd fault tests
 // use too), and report.mjs renders what this returns.
-import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { createServer } from "node:net";
-import { dirname, join, resolve } from "node:path";
 import { brotliDecompressSync, constants, gunzipSync } from "node:zlib";
 import { parse as parseYaml } from "yaml";
 import { DRIP_CHUNKS, DRIP_MS, RESET_AFTER } from "./fault-routes.mjs";
@@ -29,9 +27,8 @@ import { allMarkers, leakMarkers, MARKERS, SHARED_MARKER } from "./markers.mjs";
 import { cpuMs, memory, resetPeak, rssSummary } from "./proc.mjs";
 import { percentile } from "./stats.mjs";
 import { purposes } from "./variants.mjs";
-import { buildBundle, serveWorker } from "./workers.mjs";
+import { buildEditedBundle, serveWorker } from "./workers.mjs";
 
-const ROOT = resolve(dirname(new URL(import.meta.url).pathname), "..", "..");
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
 export const FAULT_REQUESTS = env("BENCH_FAULT_REQUESTS", 10_000);
 export const FAULT_CONNECTIONS = env("BENCH_FAULT_CONNECTIONS", 20);
@@ -165,22 +162,7 @@ function withTimeout(text, timeoutMs) {
 
 /** The deploy bundle, built from a copy of the project whose site policy has a short timeout. */
 export function buildFaultBundle(tmp, timeoutMs = FAULT_TIMEOUT_MS) {
-  const copy = join(tmp, "fault-project");
-  mkdirSync(join(copy, "scripts"), { recursive: true });
-  for (const entry of [
-    "src",
-    "policies",
-    "scripts/policy-bundle.mjs",
-    "scripts/lib",
-    "wrangler.toml",
-    "package.json",
-    "tsconfig.json",
-  ])
-    cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
-  symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"), "dir");
-  const site = join(copy, "policies", "sites", "default.yaml");
-  writeFileSync(site, withTimeout(readFileSync(site, "utf8"), timeoutMs));
-  return buildBundle(join(tmp, "fault-bundle"), copy);
+  return buildEditedBundle(tmp, "fault", (text) => withTimeout(text, timeoutMs));
 }
 
 /** A port nothing listens on (bound once, then closed). */

@@ -30,9 +30,9 @@ import { loadavg, machine } from "./proc.mjs";
 import { renderPlans, renderReport, replacePlans } from "./report.mjs";
 import { streamingPhase } from "./streaming.mjs";
 import { compressedOrigin, throughputMatrix } from "./throughput.mjs";
-import { cacheHitVariant, consentCookie, loadVariants } from "./variants.mjs";
+import { cacheHitVariant, consentCookie, loadVariants, withSharedPages } from "./variants.mjs";
 import {
-  buildBundle,
+  buildEditedBundle,
   MINIMUM_REWRITE,
   serveWorker,
   startOrigin,
@@ -185,8 +185,8 @@ async function main() {
     scriptPath = bundleFile(bundleOption);
     results.bundle = scriptPath;
   } else {
-    log("building the bundle: wrangler deploy --dry-run");
-    scriptPath = buildBundle(join(tmp, "gatekeeper"));
+    log("building the bundle: wrangler deploy --dry-run (site policy: + /public/* in cache.paths)");
+    scriptPath = buildEditedBundle(tmp, "gatekeeper", withSharedPages);
     results.bundle = "wrangler deploy --dry-run";
   }
   results.bundleBytes = readFileSync(scriptPath).length;

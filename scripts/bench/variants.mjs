@@ -8,7 +8,7 @@
 //   cacheHit    the deploy bundle answering from its consent-bucket cache (see cacheHitVariant)
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parseDocument, parse as parseYaml } from "yaml";
 import { getOnce } from "./load.mjs";
 
 const ROOT = join(dirname(new URL(import.meta.url).pathname), "..", "..");
@@ -78,15 +78,29 @@ export function loadVariants({ originUrl, floor, minimum, gate }) {
 export const SHARED_PREFIX = "/public";
 
 /**
+ * The bench's site policy: the shipped one with the origin's shareable pages (SHARED_PREFIX)
+ * added to the consent-bucket cache's paths, so that the cacheHit variant can hit. Edited with
+ * the YAML document API, which keeps every comment; checked by parsing it back.
+ */
+export function withSharedPages(text) {
+  const doc = parseDocument(text);
+  const paths = doc.getIn(["cache", "paths"])?.toJSON?.() ?? [];
+  doc.setIn(["cache", "paths"], [...paths, `${SHARED_PREFIX}/*`]);
+  const changed = doc.toString();
+  if (!parseYaml(changed)?.cache?.paths?.includes(`${SHARED_PREFIX}/*`))
+    throw new Error(`policies/sites/default.yaml: could not add ${SHARED_PREFIX}/* to cache.paths`);
+  return changed;
+}
+
+/**
  * The slot for the consent-bucket cache's hit path: the same gatekeeper, no consent,
  * on pages the origin marks shareable, whose answers come from a Cache API entry. It joins the
  * load phase as one more variant (role cacheHit, held to TARGETS.cacheHit) as soon as the
  * gatekeeper says `X-Gatekeeper-Cache: hit` on a repeated request for such a page; until then this
  * returns the reason it is not measured, and the report says so. Nothing is measured in its place.
  *
- * For it to hit, the bench's gatekeeper must opt the origin's /public/ pages in to caching (the
- * site file's cache paths; faults.mjs shows how the bench builds a bundle from an edited copy of
- * the project).
+ * For it to hit, the bench's gatekeeper opts the origin's /public/ pages in to caching: run.mjs
+ * builds it from a copy of the project whose site file is withSharedPages (above).
  */
 export async function cacheHitVariant(gate) {
   const url = `${gate.url}${SHARED_PREFIX}/page-20k`;

@@ -2,7 +2,7 @@
 // (no `wrangler dev`, whose dev proxy is slower and buffers streams). Each worker gets its own
 // workerd process, found under our pid in /proc so its CPU time and memory can be read.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { compatibilityDate } from "../lib/compatibility-date.mjs";
@@ -36,6 +36,30 @@ export function buildBundle(outdir, root = ROOT) {
   });
   if (result.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${result.stdout}\n${result.stderr}`);
   return join(outdir, "index.js");
+}
+
+/**
+ * The deploy bundle, built from a copy of the project whose site policy
+ * (policies/sites/default.yaml) is `edit(text)`: the bench's own policy changes, never the
+ * project's. `name` names the copy and the bundle's folder under `tmp`.
+ */
+export function buildEditedBundle(tmp, name, edit) {
+  const copy = join(tmp, `${name}-project`);
+  mkdirSync(join(copy, "scripts"), { recursive: true });
+  for (const entry of [
+    "src",
+    "policies",
+    "scripts/policy-bundle.mjs",
+    "scripts/lib",
+    "wrangler.toml",
+    "package.json",
+    "tsconfig.json",
+  ])
+    cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+  symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"), "dir");
+  const site = join(copy, "policies", "sites", "default.yaml");
+  writeFileSync(site, edit(readFileSync(site, "utf8")));
+  return buildBundle(join(tmp, `${name}-bundle`), copy);
 }
 
 /**

@@ -26,6 +26,8 @@ export interface GateOptions {
   cookies?: { drop: (name: string) => boolean; expire: readonly string[] };
   /** The names of request headers the page's injected content depends on, for Vary. */
   varyOn?: readonly string[];
+  /** What the consent-bucket cache did, for `X-Gatekeeper-Cache` on an HTML page. */
+  cacheStatus?: string;
   /** The decision's CSP for an HTML page, added beside the origin's own (which is kept). */
   csp?: { header: string; value: string; reportingEndpoints: boolean };
   /**
@@ -128,6 +130,7 @@ export function gateResponse(response: Response, options: GateOptions): GateResu
 
   // The page depends on the visitor's consent: no shared cache may serve it to someone else.
   appendVary(headers, options.varyOn ?? []);
+  if (options.cacheStatus) headers.set("x-gatekeeper-cache", options.cacheStatus);
   if (options.csp) {
     headers.append(options.csp.header, options.csp.value);
     if (options.csp.reportingEndpoints) headers.set("reporting-endpoints", `${REPORTING_GROUP}="${CSP_REPORT_PATH}"`);

@@ -19,10 +19,24 @@ import type { CompiledPolicy } from "../policy/compile";
 import type { SiteFile } from "../policy/schema";
 import { pageInjections } from "../ui/injections";
 import { pickLanguage } from "../ui/language";
+import { fromEntry, lookup, store } from "./cache-store";
 import { pageNonce } from "./csp";
 import { errorPage } from "./error-page";
-import { type GateOptions, gateResponse, isHtml } from "./gate-response";
+import { type GateOptions, gateResponse, isHtml, isReadableEncoding } from "./gate-response";
 import { forwardToOrigin } from "./origin";
+import {
+  type BypassReason,
+  bucketFields,
+  bucketKey,
+  type CacheOutcome,
+  type CacheRule,
+  cacheRuleFor,
+  outcomeHeader,
+  policyDigest,
+  requestBypass,
+  responseBypass,
+  varyFields,
+} from "./page-cache";
 import { emitRequestLog, requestLog } from "./request-log";
 
 export interface ProxyDeps {
@@ -31,15 +45,24 @@ export interface ProxyDeps {
   decide: (request: Request) => Decision;
   /** Outbound fetch to the origin; the global fetch unless a test injects one. */
   fetch?: typeof fetch;
+  /** The consent-bucket cache; caches.default unless a test injects one. */
+  cache?: Cache;
+}
+
+/** What the proxy is handed besides the request: the bindings, and where to finish work late. */
+export interface ProxyContext {
+  env: Partial<Env> | undefined;
+  /** ExecutionContext.waitUntil, when there is one (a stored page finishes after its response). */
+  waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_INLINE_LIMIT = 1024 * 1024;
 
 /** The proxy's handler: a request and the worker's bindings in, the gated response out. */
-export function proxy({ policy, decide, fetch: originFetch }: ProxyDeps) {
+export function proxy({ policy, decide, fetch: originFetch, cache: injectedCache }: ProxyDeps) {
   const fetcher = originFetch ?? ((input, init) => fetch(input, init));
-  return async (request: Request, env: Partial<Env> | undefined): Promise<Response> => {
+  return async (request: Request, { env, waitUntil }: ProxyContext): Promise<Response> => {
     // WebSockets are not documents: the runtime forwards the upgrade as it is.
     if (request.headers.get("upgrade")?.toLowerCase() === "websocket") return fetch(request);
     const started = Date.now();
@@ -50,6 +73,54 @@ export function proxy({ policy, decide, fetch: originFetch }: ProxyDeps) {
     const site = decision.site;
     // Shadow mode judges everything and changes nothing: not the request, not the page.
     const shadow = site?.mode === "shadow";
+
+    // The consent-bucket cache, before the origin is asked: a stored page for this bucket is the
+    // answer, without the origin and without the rewriter.
+    const cacheRule = shadow ? null : cacheRuleFor(policy, site, pageUrl.pathname);
+    let cacheOutcome: CacheOutcome = bypass(shadow ? "shadow" : "off");
+    let bucket: Bucket | null = null;
+    if (cacheRule) {
+      const refused = requestBypass(request, cacheRule);
+      if (refused) cacheOutcome = bypass(refused);
+      else {
+        const cache = injectedCache ?? caches.default;
+        try {
+          const found = await findBucket(cache, request, pageUrl, {
+            decision,
+            url: pageUrl,
+            origin,
+            lang: pickLanguage(request.headers.get("accept-language")),
+            topLevel: isTopLevel(request),
+            deployVersion: env?.CF_VERSION_METADATA?.id ?? "local",
+            policyDigest: await policyDigest(policy),
+          });
+          if (found.page) {
+            const hit = answerFromCache(found.page, request, policy, decision, pageUrl);
+            emitRequestLog(
+              requestLog({
+                method: request.method,
+                url: pageUrl,
+                status: hit.status,
+                html: true,
+                decision,
+                removed: new Map(),
+                ms: Date.now() - started,
+                cache: outcomeHeader({ state: "hit" }),
+              }),
+              env?.GK_METRICS,
+            );
+            return hit;
+          }
+          bucket = { cache, rule: cacheRule, fields: found.fields, base: found.base };
+          // HEAD is answered from a GET's entry, never stored: it has no page to store.
+          cacheOutcome = request.method === "HEAD" ? bypass("head") : { state: "miss" };
+        } catch (error) {
+          // The cache is an optimisation: when it cannot be read, the page is made as without it.
+          console.error(`tag-gatekeeper: cache lookup failed (${error instanceof Error ? error.name : "error"})`);
+          cacheOutcome = bypass("error");
+        }
+      }
+    }
     const result = await forwardToOrigin(request, {
       origin,
       timeoutMs: site?.origin.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -63,6 +134,12 @@ export function proxy({ policy, decide, fetch: originFetch }: ProxyDeps) {
     }
     const response = result.response;
     const html = isHtml(response.headers.get("content-type"));
+    let storable: { ttl: number; vary: string[] } | null = null;
+    if (html && bucket && cacheOutcome.state === "miss") {
+      const verdict = storability(response, bucket.rule);
+      if ("reason" in verdict) cacheOutcome = bypass(verdict.reason);
+      else storable = verdict;
+    }
     const removed = new Map<string, number>();
     const log = () =>
       emitRequestLog(
@@ -74,6 +151,7 @@ export function proxy({ policy, decide, fetch: originFetch }: ProxyDeps) {
           decision,
           removed,
           ms: Date.now() - started,
+          cache: html ? outcomeHeader(cacheOutcome) : null,
         }),
         env?.GK_METRICS,
       );
@@ -90,12 +168,86 @@ export function proxy({ policy, decide, fetch: originFetch }: ProxyDeps) {
       origin,
       plan,
       shadow,
+      cacheStatus: shadow ? undefined : outcomeHeader(cacheOutcome),
       ...(shadow ? {} : enforcement(policy, decision, site, request, response, pageUrl)),
     });
     // A rewritten page logs when it has streamed through (onEnd); anything else logs now.
     if (!out.rewritten) log();
-    return out.response;
+    if (!(storable && bucket && out.rewritten && out.response.body)) return out.response;
+    // One copy of the rewritten page to the visitor, one into the cache.
+    const [visitor, stored] = out.response.body.tee();
+    const key = storable.vary.length
+      ? await bucketKey(pageUrl, bucket.fields, varyFields(request, storable.vary))
+      : bucket.base;
+    const saving = store(bucket.cache, {
+      key,
+      base: storable.vary.length ? { key: bucket.base, vary: storable.vary } : undefined,
+      headers: out.response.headers,
+      body: stored,
+      ttl: storable.ttl,
+      now: Date.now(),
+    }).catch(() => {
+      // A page cut short (the rewriter failed closed) or a full cache: nothing is stored.
+    });
+    if (waitUntil) waitUntil(saving);
+    return new Response(visitor, out.response);
   };
+}
+
+const bypass = (reason: BypassReason): CacheOutcome => ({ state: "bypass", reason });
+
+/** Fetch Metadata: only a top-level document gets the banner, not an iframe or a fetch. */
+const isTopLevel = (request: Request) => (request.headers.get("sec-fetch-dest") ?? "document") === "document";
+
+/** A bucket looked up and not found: where its page goes once made. */
+interface Bucket {
+  cache: Cache;
+  rule: CacheRule;
+  /** The bucket's fields, serialised: the key's first part. */
+  fields: string;
+  /** The first-level key. */
+  base: string;
+}
+
+/** The bucket's key and its stored page, following a varied page's second level. */
+async function findBucket(
+  cache: Cache,
+  request: Request,
+  pageUrl: URL,
+  input: Parameters<typeof bucketFields>[0],
+): Promise<{ fields: string; base: string; page: Response | null }> {
+  const fields = JSON.stringify(bucketFields(input));
+  const base = await bucketKey(pageUrl, fields);
+  const now = Date.now();
+  let found = await lookup(cache, base, now);
+  if (found && "vary" in found)
+    found = await lookup(cache, await bucketKey(pageUrl, fields, varyFields(request, found.vary)), now);
+  return { fields, base, page: found && "page" in found ? found.page : null };
+}
+
+/** Whether the origin's HTML answer may be stored: the origin's rules, then what the gate needs. */
+function storability(response: Response, rule: CacheRule): { reason: BypassReason } | { ttl: number; vary: string[] } {
+  const verdict = responseBypass(response, rule, pageNonce(response.headers));
+  if ("reason" in verdict) return verdict;
+  if (!response.body || response.headers.has("content-range")) return { reason: "status" };
+  if (!isReadableEncoding(response.headers.get("content-encoding"))) return { reason: "encoding" };
+  return verdict;
+}
+
+/** A stored page, as this visitor gets it: the expiry of their own refused cookies added. */
+function answerFromCache(
+  entry: Response,
+  request: Request,
+  policy: CompiledPolicy,
+  decision: Decision,
+  pageUrl: URL,
+): Response {
+  const { headers, body } = fromEntry(entry, Date.now(), request.method);
+  const secure = pageUrl.protocol === "https:";
+  for (const value of withdrawalCookies(request.headers.get("cookie"), policy, decision, pageUrl.hostname, secure))
+    headers.append("set-cookie", value);
+  headers.set("x-gatekeeper-cache", "hit");
+  return new Response(body, { status: entry.status, headers });
 }
 
 /** The Cookie header without the cookies of refused purposes. */
@@ -133,8 +285,7 @@ function rewritePlan(page: {
         lang: pickLanguage(request.headers.get("accept-language")),
         returnTo: pageUrl.pathname + pageUrl.search,
         nonce: pageNonce(page.response.headers),
-        // Fetch Metadata: only a top-level document gets the banner, not an iframe or a fetch.
-        topLevel: (request.headers.get("sec-fetch-dest") ?? "document") === "document",
+        topLevel: isTopLevel(request),
       })
     : undefined;
   const repoint = repointFor(policy, decision, pageUrl);

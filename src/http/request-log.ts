@@ -23,6 +23,8 @@ export interface RequestLog {
   removed: Record<string, number>;
   /** From the request's arrival to the end of the page (or the response head when not HTML). */
   ms: number;
+  /** What the consent-bucket cache did (`X-Gatekeeper-Cache`); null for anything but HTML. */
+  cache: string | null;
 }
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
@@ -35,6 +37,7 @@ export function requestLog(input: {
   decision: Decision;
   removed: ReadonlyMap<string, number>;
   ms: number;
+  cache?: string | null;
 }): RequestLog {
   const { decision } = input;
   const site = decision.site;
@@ -53,6 +56,7 @@ export function requestLog(input: {
     gpc: decision.gpc,
     removed: Object.fromEntries([...input.removed].sort(([a], [b]) => a.localeCompare(b))),
     ms: Math.max(0, Math.round(input.ms)),
+    cache: input.cache ?? null,
   };
 }
 

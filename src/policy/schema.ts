@@ -17,6 +17,8 @@ const URL_PATTERN =
   /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\/[\x21-\x3e\x40-\x7e]*(\?[A-Za-z0-9_.-]+=[\x21-\x7e]*)?$/;
 /** A cookie name, or a name with `*` standing for any run of characters (`_ga_*`). */
 const COOKIE_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/;
+/** A cache path: `/`, `/hinnasto`, or a prefix ending in `*` (`/blog/*`); no query, no other `*`. */
+const CACHE_PATH = /^\/[\x21-\x29\x2b-\x3e\x40-\x7e]*\*?$/;
 /** A tag or measurement id as vendors print them: a prefix, a dash, letters, digits and dashes (G-XXXXXXXXXX, AW-123456789). */
 const MEASUREMENT_ID = /^[A-Z]{1,4}-[A-Z0-9-]{3,40}$/;
 /** ISO 8601 durations the declaration can put into words: P2Y, P13M, P7D, PT24H, PT1M. */
@@ -359,6 +361,26 @@ export const siteFileSchema = z
         texts: z.object({ fi: uiTexts, sv: uiTexts, en: uiTexts }).strict(),
       })
       .strict(),
+    /**
+     * The consent-bucket cache: rewritten pages the origin lets a shared cache keep, stored per
+     * consent bucket in the Cache API. Off unless listed here; even then the origin's
+     * Cache-Control, the request and the response decide per page (docs/DEPLOY.md).
+     */
+    cache: z
+      .object({
+        /** Paths whose pages may be cached: an exact path (`/`), or a prefix ending in `*` (`/blog/*`). */
+        paths: z.array(z.string().regex(CACHE_PATH)).min(1),
+        /** The origin's s-maxage (else max-age), capped at this. */
+        maxTtlSeconds: z.number().int().min(1).max(31_536_000).default(3600),
+        /**
+         * Cookies that make a page personal: a request carrying one is neither answered from the
+         * cache nor stored. Unset: every cookie the required purposes' vendors declare, but the
+         * consent cookies (their value is the decision, which is in the key).
+         */
+        sessionCookies: z.array(z.string().regex(COOKIE_PATTERN)).optional(),
+      })
+      .strict()
+      .optional(),
     /**
      * The site's own tag and measurement ids (Google tag `GT-…`, Google Analytics `G-…`, and where
      * the site uses them Google Ads `AW-…` / Floodlight `DC-…`). Only these are served by a

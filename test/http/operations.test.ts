@@ -74,6 +74,7 @@ describe("the request log", () => {
       "gpc",
       "removed",
       "ms",
+      "cache",
     ]);
     expect(line).toMatchObject({
       gk: "request",
@@ -88,6 +89,7 @@ describe("the request log", () => {
       source: "gatekeeper",
       allowed: ["analytics", "necessary"],
       gpc: false,
+      cache: "bypass; reason=off",
     });
     expect(line.removed).toEqual({ elfsight: 1, "google-tag-manager": 2, intercom: 1 });
     expect(typeof line.ms).toBe("number");
@@ -103,7 +105,9 @@ describe("the request log", () => {
   it("logs non-HTML responses at once, with nothing removed", async () => {
     const { request } = makeGate(() => new Response("{}", { headers: { "content-type": "application/json" } }));
     const { lines } = await logged(() => request("/api"));
-    expect(lines).toEqual([expect.objectContaining({ html: false, removed: {}, basis: "no-consent", source: null })]);
+    expect(lines).toEqual([
+      expect.objectContaining({ html: false, removed: {}, basis: "no-consent", source: null, cache: null }),
+    ]);
   });
 
   it("never carries an IP, a cookie value, a consent id or a query (property)", async () => {

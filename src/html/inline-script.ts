@@ -9,10 +9,25 @@
  * text already let through, and once one is refused, or a child element (which may split a
  * snippet) appears, the rest of the script is dropped. Text over the limit is dropped unjudged
  * (fail closed).
+ *
+ * The `type` attribute decides first (src/match/script-type.ts). The rewriter tells the machine
+ * about a typed script at its start tag: a data block's text is let through as it streams, never
+ * held and never judged, whatever its size; an import map's or speculation rules' JSON is held
+ * and judged by the JSON judge, which may drop entries from it. Untyped scripts need no start tag.
  */
 
 /** Judges a script's text so far: the refused vendor ids it belongs to, empty when it may run. */
 export type InlineJudge = (text: string, foreign: boolean) => readonly string[];
+
+/**
+ * Judges an import map's or speculation rules' JSON: the text to write back (the entries that
+ * point at refused vendors dropped) and those vendors; `content` null when it cannot be read
+ * (then the element is emptied, fail closed).
+ */
+export type JsonJudge = (
+  text: string,
+  kind: "importmap" | "speculationrules",
+) => { content: string | null; vendors: readonly string[] };
 
 /** What to do with a text chunk. */
 export type TextStep =
@@ -25,7 +40,11 @@ export type TextStep =
   /** Remove the chunk: the text is refused for these vendors (report them). */
   | { kind: "refused"; vendors: readonly string[] }
   /** Replace the chunk with the held-back text, which may run. */
-  | { kind: "write"; content: string };
+  | { kind: "write"; content: string }
+  /** Replace the chunk with this text: JSON with the entries of these vendors dropped. */
+  | { kind: "trimmed"; content: string; vendors: readonly string[] }
+  /** Remove the chunk: JSON that cannot be read (report it as unchecked). */
+  | { kind: "unreadable" };
 
 interface Held {
   parts: string[];
@@ -37,11 +56,13 @@ interface Held {
   passed: string;
   /** Refused or split: the rest is dropped. */
   cut: boolean;
-  /** An HTML script with src met as "svg script": its text is not judged. */
+  /** An HTML script with src met as "svg script", or a data block: its text is not judged. */
   ignore: boolean;
+  /** An import map or speculation rules: JSON, judged by the JSON judge. */
+  json: "importmap" | "speculationrules" | null;
 }
 
-type Kind = "html" | "svg" | "ignored";
+type Kind = "html" | "svg" | "ignored" | "importmap" | "speculationrules";
 
 function held(kind: Kind): Held {
   return {
@@ -52,6 +73,7 @@ function held(kind: Kind): Held {
     passed: "",
     cut: false,
     ignore: kind === "ignored",
+    json: kind === "importmap" || kind === "speculationrules" ? kind : null,
   };
 }
 
@@ -63,7 +85,22 @@ export class InlineScripts {
   constructor(
     private readonly limit: number,
     private readonly judge: InlineJudge,
+    private readonly jsonJudge: JsonJudge = () => ({ content: null, vendors: [] }),
   ) {}
+
+  /**
+   * The start tag of an HTML script with a `type` (or `language`) that is not plainly
+   * JavaScript, classified by src/match/script-type.ts. Returns what to call at its end tag, or
+   * null when its text is code, judged like an untyped script's.
+   */
+  typed(kind: "code" | "data" | "importmap" | "speculationrules"): (() => void) | null {
+    if (kind === "code") return null;
+    const state = held(kind === "data" ? "ignored" : kind);
+    this.#held = state;
+    return () => {
+      if (this.#held === state) this.#held = null;
+    };
+  }
 
   /**
    * An element inside a script (only SVG scripts have them). True when it must be removed
@@ -126,6 +163,12 @@ export class InlineScripts {
     if (h.overflow) return { kind: "oversized" };
     const content = h.parts.join("");
     h.parts = [];
+    if (h.json) {
+      const judged = this.jsonJudge(content, h.json);
+      if (judged.content === null) return { kind: "unreadable" };
+      if (judged.vendors.length) return { kind: "trimmed", content: judged.content, vendors: judged.vendors };
+      return { kind: "write", content };
+    }
     const joined = h.passed + content;
     const refused = this.judge(joined, h.foreign);
     if (refused.length) {

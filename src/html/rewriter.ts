@@ -20,6 +20,8 @@
  * A refused inline script keeps its `<script ...>` tags and loses its text: the start tag has
  * already streamed out by the time its content can be judged, and an empty script does nothing.
  */
+
+import { scriptKind } from "../match/script-type";
 import { HTML_NS, removeElement } from "./elements";
 import { type FragmentFilter, filterFragment, noscriptHandler, srcdocHandler } from "./fragments";
 import { registerInjections } from "./injections";
@@ -34,6 +36,7 @@ import {
   urlAttributeHandler,
   urlSelectors,
 } from "./url-attributes";
+import { urlJsonJudge } from "./url-json";
 
 /** True when there is anything to remove or re-point; otherwise the page streams through untouched. */
 export function needsRewrite(plan: Pick<RewritePlan, "policy" | "decision" | "repoint">): boolean {
@@ -108,9 +111,21 @@ function vendorSelectorHandler(
   };
 }
 
+/** Data blocks lol-html filters natively: their text never reaches JavaScript. */
+const NOT_JSON = ':not([type="application/json" i]):not([type="application/ld+json" i])';
+/** Inline scripts whose type needs reading: not untyped, not plain JavaScript or a module, not JSON. */
+const TYPED_SCRIPTS = [
+  `script[type]:not([src]):not([type="text/javascript" i]):not([type="module" i])${NOT_JSON}`,
+  "script[language]:not([type]):not([src])",
+].join(", ");
+
 /** Inline scripts (./inline-script.ts): lol-html's elements and text chunks in, its steps done. */
 function registerInlineScripts(rewriter: HTMLRewriter, ctx: DocumentContext): void {
-  const scripts = new InlineScripts(ctx.plan.inlineLimit, inlineJudge(ctx.plan));
+  const scripts = new InlineScripts(
+    ctx.plan.inlineLimit,
+    inlineJudge(ctx.plan),
+    urlJsonJudge(ctx.plan, () => ctx.base.url),
+  );
   // Children of an SVG script (HTML scripts have none): registered first, so that a script
   // nested in one is known to be removed before the handler below sees it.
   rewriter.on("script *", {
@@ -133,16 +148,27 @@ function registerInlineScripts(rewriter: HTMLRewriter, ctx: DocumentContext): vo
       }
     },
   });
-  rewriter.on("script:not([src]), svg script", {
+  // The type decides first (src/match/script-type.ts). Untyped scripts, plain JavaScript and
+  // modules need no start tag; JSON and JSON-LD data blocks are left to lol-html entirely.
+  rewriter.on(TYPED_SCRIPTS, {
+    element(el) {
+      if (el.namespaceURI !== HTML_NS) return;
+      const end = scripts.typed(scriptKind(el.getAttribute("type"), el.getAttribute("language")));
+      if (end) el.onEndTag(end);
+    },
+  });
+  rewriter.on(`script:not([src])${NOT_JSON}, svg script`, {
     text(chunk) {
       const step = scripts.text(chunk.text, chunk.lastInTextNode);
       if (step.kind === "pass") return;
-      if (step.kind === "write") {
+      if (step.kind === "write" || step.kind === "trimmed") {
         if (ctx.mutate) chunk.replace(step.content, { html: true });
+        if (step.kind === "trimmed") ctx.report(step.vendors, "inline", "script");
         return;
       }
       if (ctx.mutate) chunk.remove();
       if (step.kind === "oversized") ctx.report(["unchecked"], "oversized", "script");
+      else if (step.kind === "unreadable") ctx.report(["unchecked"], "inline", "script");
       else if (step.kind === "refused") ctx.report(step.vendors, "inline", "script");
     },
   });

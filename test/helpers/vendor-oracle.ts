@@ -200,6 +200,61 @@ function textOf(el: Element): string {
   return el.childNodes.map((c) => (c.nodeName === "#text" && "value" in c ? c.value : "")).join("");
 }
 
+/**
+ * Whether a browser (or the deferred loader a real site hands it to) runs a script's text, from
+ * the HTML standard's list of JavaScript types; written apart from src/match/script-type.ts.
+ */
+const RUN_TYPES = [
+  "",
+  "module",
+  "text/javascript",
+  "application/javascript",
+  "application/ecmascript",
+  "application/x-javascript",
+  "application/x-ecmascript",
+  "text/ecmascript",
+  "text/jscript",
+  "text/livescript",
+  "text/x-javascript",
+  "text/x-ecmascript",
+  "text/partytown",
+  "text/plain",
+  "rocketlazyloadscript",
+  "litespeed/javascript",
+];
+function runs(el: Element): boolean {
+  const type = attr(el, "type");
+  if (type === null) return true;
+  const t = type.trim().toLowerCase();
+  return RUN_TYPES.includes(t) || /^text\/javascript1\.[0-5]$/.test(t) || t.endsWith("-text/javascript");
+}
+
+/** URLs an import map or speculation rules make the browser load. */
+function jsonUrls(el: Element): string[] {
+  const type = (attr(el, "type") ?? "").trim().toLowerCase();
+  if (type !== "importmap" && type !== "speculationrules") return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(textOf(el));
+  } catch {
+    return [];
+  }
+  const strings = (o: unknown): string[] =>
+    o && typeof o === "object" ? Object.values(o).filter((v): v is string => typeof v === "string") : [];
+  if (!json || typeof json !== "object") return [];
+  const j = json as Record<string, unknown>;
+  if (type === "importmap")
+    return [
+      ...strings(j.imports),
+      ...Object.values((j.scopes as Record<string, unknown>) ?? {}).flatMap((m) => strings(m)),
+    ];
+  return Object.values(j).flatMap((rules) =>
+    Array.isArray(rules)
+      ? rules.flatMap((r) => (r && typeof r === "object" && Array.isArray(r.urls) ? (r.urls as string[]) : []))
+      : [],
+  );
+}
+
 function walkDocument(html: string, page: URL, scripting: boolean, where: string, out: Violation[], depth: number) {
   const doc = parse(html, { scriptingEnabled: scripting });
   const base = firstBase(doc, page) ?? page;
@@ -224,10 +279,16 @@ function walkDocument(html: string, page: URL, scripting: boolean, where: string
         if (purposes.length) out.push({ where, purposes, detail: `${describe(el)} fetches ${url}` });
       }
       // An HTML script with src runs the file, not its text; an SVG script runs its text.
-      if (isScript && (el.namespaceURI === SVG_NS || attr(el, "src") === null)) {
+      if (isScript && (el.namespaceURI === SVG_NS || (attr(el, "src") === null && runs(el)))) {
         for (const { purpose, signature } of loaderPurposes(textOf(el)))
           out.push({ where, purposes: [purpose], detail: `${describe(el)} runs a loader with "${signature}"` });
       }
+      if (isScript && el.namespaceURI === HTML_NS)
+        for (const u of jsonUrls(el)) {
+          const url = resolve(u, base);
+          const purposes = url ? vendorPurposes(url) : [];
+          if (purposes.length) out.push({ where, purposes, detail: `${describe(el)} maps to ${url}` });
+        }
       if ((attr(el, "class") ?? "").includes("elfsight-app-"))
         out.push({ where, purposes: ["social"], detail: `${describe(el)} is an Elfsight widget container` });
       const srcdoc = name === "iframe" ? attr(el, "srcdoc") : null;

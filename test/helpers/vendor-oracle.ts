@@ -9,6 +9,7 @@
  * it) and with scripting off (noscript content is markup, as a browser without JavaScript sees
  * it). iframe srcdoc documents and template contents are walked too.
  */
+import { parse as parseScript } from "acorn";
 import { type DefaultTreeAdapterMap, parse } from "parse5";
 
 type Node = DefaultTreeAdapterMap["node"];
@@ -92,7 +93,7 @@ const LOADERS: Array<[OraclePurpose, string]> = [
   ["analytics", "gtag('config', 'G-"],
   ["analytics", "google-analytics.com/analytics.js"],
   ["analytics", "ga('create'"],
-  ["marketing", "'gtm.start'"],
+  ["marketing", "/gtm.js?id="],
   ["marketing", "googletagmanager.com/gtm.js"],
   ["marketing", "gtag('config', 'AW-"],
   ["marketing", "connect.facebook.net/en_US/fbevents.js"],
@@ -115,6 +116,118 @@ export function loaderPurposes(text: string): Array<{ purpose: OraclePurpose; si
     purpose,
     signature,
   }));
+}
+
+/** A URL as a script hands it to a loader: absolute, protocol-relative, or `host/path` to be completed. */
+function literalVendorUrl(value: string): URL | null {
+  const v = value.trim();
+  let candidate = v;
+  if (/^wss?:/i.test(v)) candidate = `http${v.slice(2)}`;
+  else if (!/^(https?:|\/\/)/i.test(v)) {
+    if (!/^\.?[a-z0-9-]+(\.[a-z0-9-]+)+\//i.test(v)) return null;
+    candidate = `https://${v.replace(/^\./, "")}`;
+  }
+  try {
+    const url = new URL(candidate, "https://kevyt.example/");
+    return vendorPurposes(url).length ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+interface ScriptLiteral {
+  start: number;
+  end: number;
+  value: string;
+  specifier: boolean;
+}
+
+/** The script's comments and string literals, as acorn (an ECMAScript parser) reads them; null if it does not parse. */
+function readScript(text: string): { comments: Array<[number, number]>; literals: ScriptLiteral[] } | null {
+  for (const sourceType of ["script", "module"] as const) {
+    const comments: Array<[number, number]> = [];
+    let ast: unknown;
+    try {
+      ast = parseScript(text, {
+        ecmaVersion: "latest",
+        sourceType,
+        allowHashBang: true,
+        onComment: (_block, _text, start, end) => comments.push([start, end]),
+      });
+    } catch {
+      continue;
+    }
+    const literals: ScriptLiteral[] = [];
+    const specifiers = new Set<unknown>();
+    const walk = (node: unknown) => {
+      if (!node || typeof node !== "object") return;
+      if (Array.isArray(node)) {
+        for (const n of node) walk(n);
+        return;
+      }
+      const n = node as Record<string, unknown> & { type?: string; start: number; end: number };
+      if (
+        n.type === "ImportDeclaration" ||
+        n.type === "ImportExpression" ||
+        n.type === "ExportAllDeclaration" ||
+        n.type === "ExportNamedDeclaration"
+      )
+        specifiers.add(n.source);
+      if (n.type === "Literal" && typeof n.value === "string")
+        literals.push({ start: n.start, end: n.end, value: n.value, specifier: specifiers.has(n) });
+      if (n.type === "TemplateElement") {
+        const cooked = (n.value as { cooked?: string | null }).cooked ?? "";
+        literals.push({ start: n.start - 1, end: n.end + 1, value: cooked, specifier: false });
+      }
+      for (const [key, value] of Object.entries(n)) if (key !== "type") walk(value);
+    };
+    walk(ast);
+    return { comments, literals };
+  }
+  return null;
+}
+
+/**
+ * What an executable script would load, by where acorn says things sit: every string or template
+ * literal that is a vendor URL, and every loader signature that touches code or sits in a URL or
+ * module specifier literal (not in a comment, not inside a literal that is data). A script that
+ * does not parse is read whole, signatures anywhere.
+ */
+export function scriptContacts(text: string): Array<{ purpose: OraclePurpose; detail: string }> {
+  const script = readScript(text);
+  if (!script)
+    return loaderPurposes(text).map(({ purpose, signature }) => ({ purpose, detail: `a loader with "${signature}"` }));
+  const out: Array<{ purpose: OraclePurpose; detail: string }> = [];
+  for (const literal of script.literals) {
+    const url = literalVendorUrl(literal.value);
+    if (url) for (const purpose of vendorPurposes(url)) out.push({ purpose, detail: `a literal URL ${url}` });
+  }
+  // Signature occurrences with their offsets: the squashed text, each character's offset kept.
+  const offsets: number[] = [];
+  let squashed = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (/\s/.test(c)) continue;
+    squashed += squash(c);
+    offsets.push(i);
+  }
+  for (const [purpose, sig, signature] of SQUASHED_LOADERS) {
+    for (let at = squashed.indexOf(sig); at !== -1; at = squashed.indexOf(sig, at + 1)) {
+      const start = offsets[at] as number;
+      const end = (offsets[at + sig.length - 1] as number) + 1;
+      if (script.comments.some(([s, e]) => s <= start && end <= e)) continue;
+      const inside = script.literals.find((l) => l.start <= start && end <= l.end);
+      if (
+        inside &&
+        !inside.specifier &&
+        !literalVendorUrl(inside.value) &&
+        !/^(https?:|\/\/)/i.test(inside.value.trim())
+      )
+        continue;
+      out.push({ purpose, detail: `a loader with "${signature}"` });
+    }
+  }
+  return out;
 }
 
 /** Attributes whose URLs the browser fetches without any click, per element (HTML or SVG). */
@@ -280,8 +393,8 @@ function walkDocument(html: string, page: URL, scripting: boolean, where: string
       }
       // An HTML script with src runs the file, not its text; an SVG script runs its text.
       if (isScript && (el.namespaceURI === SVG_NS || (attr(el, "src") === null && runs(el)))) {
-        for (const { purpose, signature } of loaderPurposes(textOf(el)))
-          out.push({ where, purposes: [purpose], detail: `${describe(el)} runs a loader with "${signature}"` });
+        for (const { purpose, detail } of scriptContacts(textOf(el)))
+          out.push({ where, purposes: [purpose], detail: `${describe(el)} runs ${detail}` });
       }
       if (isScript && el.namespaceURI === HTML_NS)
         for (const u of jsonUrls(el)) {

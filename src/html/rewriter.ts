@@ -24,6 +24,7 @@
 import { scriptKind } from "../match/script-type";
 import { HTML_NS, removeElement } from "./elements";
 import { type FragmentFilter, filterFragment, noscriptHandler, srcdocHandler } from "./fragments";
+import { EVENT_HANDLERS, refusedHandlers } from "./hidden-code";
 import { registerInjections } from "./injections";
 import { inlineJudge } from "./inline-judge";
 import { InlineScripts } from "./inline-script";
@@ -73,6 +74,7 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
   for (const { selector, vendor } of policy.selectors)
     if (decision.refused[vendor]) rewriter.on(selector, vendorSelectorHandler(ctx, selector, vendor));
   registerInlineScripts(rewriter, ctx);
+  rewriter.on(HANDLER_SELECTOR, eventHandlerAttributes(ctx));
   rewriter.on("noscript", noscriptHandler(ctx, filter));
   return finish(rewriter, ctx);
 }
@@ -107,6 +109,21 @@ function vendorSelectorHandler(
       });
       if (ctx.mutate) removeElement(el, placeholder);
       ctx.report([id], "element", el.tagName);
+    },
+  };
+}
+
+const HANDLER_SELECTOR = EVENT_HANDLERS.map((name) => `[${name}]`).join(", ");
+
+/** Event-handler attributes (./hidden-code.ts): a refused one loses the attribute, not the element. */
+function eventHandlerAttributes(ctx: DocumentContext): HTMLRewriterElementContentHandlers {
+  const judge = inlineJudge(ctx.plan);
+  return {
+    element(el) {
+      for (const [name, vendors] of refusedHandlers(el, judge)) {
+        if (ctx.mutate) el.removeAttribute(name);
+        ctx.report(vendors, "attribute", el.tagName);
+      }
     },
   };
 }

@@ -368,6 +368,27 @@ function jsonUrls(el: Element): string[] {
   );
 }
 
+/** The code a data: or javascript: URL runs (Node's own data-URL and base64 decoding). */
+function oracleCodeOfUrl(value: string, data: boolean): string | null {
+  const v = value.replace(/[\t\n\r]/g, "").trim();
+  if (/^javascript:/i.test(v)) {
+    try {
+      return decodeURIComponent(v.slice(11));
+    } catch {
+      return v.slice(11);
+    }
+  }
+  if (!data || !/^data:/i.test(v)) return null;
+  const comma = v.indexOf(",");
+  if (comma < 0) return "";
+  const meta = v.slice(5, comma);
+  let body = v.slice(comma + 1);
+  try {
+    body = decodeURIComponent(body);
+  } catch {}
+  return /;\s*base64\s*$/i.test(meta) ? Buffer.from(body, "base64").toString("utf8") : body;
+}
+
 function walkDocument(html: string, page: URL, scripting: boolean, where: string, out: Violation[], depth: number) {
   const doc = parse(html, { scriptingEnabled: scripting });
   const base = firstBase(doc, page) ?? page;
@@ -396,6 +417,17 @@ function walkDocument(html: string, page: URL, scripting: boolean, where: string
         for (const { purpose, detail } of scriptContacts(textOf(el)))
           out.push({ where, purposes: [purpose], detail: `${describe(el)} runs ${detail}` });
       }
+      // Code in attributes: event handlers, and data:/javascript: URLs of scripts and frames.
+      for (const a of el.attrs) {
+        if (!a.name.toLowerCase().startsWith("on")) continue;
+        for (const { purpose, detail } of scriptContacts(a.value))
+          out.push({ where, purposes: [purpose], detail: `${describe(el)} ${a.name} runs ${detail}` });
+      }
+      const codeUrl = name === "script" || name === "iframe" || name === "frame" ? attr(el, "src") : null;
+      const code = codeUrl === null ? null : oracleCodeOfUrl(codeUrl, name === "script");
+      if (code !== null)
+        for (const { purpose, detail } of scriptContacts(code))
+          out.push({ where, purposes: [purpose], detail: `${describe(el)} URL runs ${detail}` });
       if (isScript && el.namespaceURI === HTML_NS)
         for (const u of jsonUrls(el)) {
           const url = resolve(u, base);

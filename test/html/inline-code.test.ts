@@ -133,3 +133,56 @@ describe("loader signatures judged at code level", () => {
     expectPage(await gate(input, NONE), `<svg><script></script></svg>`);
   });
 });
+
+describe("code hidden in attributes", () => {
+  const FBEVENTS_LOADER = `var s=document.createElement('script');s.src='https://connect.facebook.net/en_US/fbevents.js';document.head.appendChild(s);`;
+  const base64 = (text: string) => btoa(text);
+
+  it("removes a data: script whose decoded code loads a vendor, base64 or percent-encoded", async () => {
+    for (const src of [
+      `data:text/javascript;base64,${base64(FBEVENTS_LOADER)}`,
+      `data:text/javascript,${encodeURIComponent(FBEVENTS_LOADER)}`,
+      ` DATA:application/javascript;charset=utf-8;base64,${base64(FBEVENTS_LOADER)}`,
+    ]) {
+      const input = `<p>a</p><script src="${src}"></script><p>b</p>`;
+      expectPage(await gate(input, NONE), `<p>a</p><p>b</p>`);
+      expectPage(await gate(input, PURPOSES), input);
+    }
+  });
+
+  it("keeps a data: script of first-party code", async () => {
+    const input = `<script src="data:text/javascript;base64,${base64("document.documentElement.className='js';")}"></script>`;
+    expectPage(await gate(input, NONE), input);
+  });
+
+  it("removes a javascript: script or frame that runs a vendor loader, keeps javascript:void(0)", async () => {
+    const input = `<iframe src="javascript:fbq('init','1')"></iframe><iframe src="javascript:void(0)" title="x"></iframe>`;
+    expectPage(await gate(input, NONE), `<iframe src="javascript:void(0)" title="x"></iframe>`);
+  });
+
+  it("removes only the event-handler attribute that loads a vendor", async () => {
+    const input = [
+      `<img src="/x.png" alt="" onerror="${FBEVENTS_LOADER}">`,
+      `<button type="button" ONCLICK="Intercom('boot', {app_id: 'abc'})">Chat</button>`,
+      `<body onload="navigator.sendBeacon('https://region1.google-analytics.com/g/collect')">`,
+      `<link rel="preload" href="/a.css" as="style" onload="this.onload=null;this.rel='stylesheet'">`,
+      `<a href="/x" onclick="/* fbq('init', '1') */ track('own')">x</a>`,
+    ].join("\n");
+    expectPage(
+      await gate(input, NONE),
+      [
+        `<img src="/x.png" alt="">`,
+        `<button type="button">Chat</button>`,
+        `<body>`,
+        `<link rel="preload" href="/a.css" as="style" onload="this.onload=null;this.rel='stylesheet'">`,
+        `<a href="/x" onclick="/* fbq('init', '1') */ track('own')">x</a>`,
+      ].join("\n"),
+    );
+    expectPage(await gate(input, PURPOSES), input);
+  });
+
+  it("decodes character references in a handler before judging it", async () => {
+    const input = `<img src="/x.png" alt="" onload="new Image().src=&#39;https:&#x2F;&#x2F;www.google-analytics.com/collect&#39;">`;
+    expectPage(await gate(input, NONE), `<img src="/x.png" alt="">`);
+  });
+});

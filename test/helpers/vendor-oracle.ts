@@ -187,6 +187,11 @@ function readScript(text: string): { comments: Array<[number, number]>; literals
   return null;
 }
 
+/** Whether acorn parses the text as a script or a module (else the oracle reads it whole). */
+export function parsesAsScript(text: string): boolean {
+  return readScript(text) !== null;
+}
+
 /**
  * What an executable script would load, by where acorn says things sit: every string or template
  * literal that is a vendor URL, and every loader signature that touches code or sits in a URL or

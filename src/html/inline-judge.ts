@@ -109,3 +109,31 @@ export function inlineJudge(plan: RewritePlan): InlineJudge {
     return refused.map(id);
   };
 }
+
+/**
+ * A data block's text (JSON, JSON-LD, templates), read after it has passed unchanged: each refused
+ * vendor's claimed host in it is a reference the rewriter cannot remove (a framework may turn it
+ * into a tag at run time), reported like those in code.
+ */
+export function dataReader(plan: RewritePlan): (text: string) => void {
+  const { policy, decision } = plan;
+  return (text) => {
+    const seen = new Set<number>();
+    for (const i of findInline(policy.needles, text)) {
+      const p = policy.needles[i] as InlinePattern;
+      if (!p.claimed || seen.has(p.vendor) || (!decision.refused[p.vendor] && !plan.observe)) continue;
+      seen.add(p.vendor);
+      const id = policy.vendors[p.vendor]?.id ?? "unknown";
+      const host = p.source ?? p.normalized;
+      plan.observe?.({
+        tag: "script",
+        via: "reference",
+        target: host,
+        vendors: [id],
+        rule: `reference:${host}`,
+        removed: false,
+      });
+      if (decision.refused[p.vendor]) plan.onReference?.({ vendor: id, tag: "script" });
+    }
+  };
+}

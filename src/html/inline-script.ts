@@ -60,6 +60,8 @@ interface Held {
   ignore: boolean;
   /** An import map or speculation rules: JSON, judged by the JSON judge. */
   json: "importmap" | "speculationrules" | null;
+  /** A data block whose text is read (never held) for vendor references. */
+  data: boolean;
 }
 
 type Kind = "html" | "svg" | "ignored" | "importmap" | "speculationrules";
@@ -74,6 +76,7 @@ function held(kind: Kind): Held {
     cut: false,
     ignore: kind === "ignored",
     json: kind === "importmap" || kind === "speculationrules" ? kind : null,
+    data: false,
   };
 }
 
@@ -86,6 +89,8 @@ export class InlineScripts {
     private readonly limit: number,
     private readonly judge: InlineJudge,
     private readonly jsonJudge: JsonJudge = () => ({ content: null, vendors: [] }),
+    /** Told a data block's text (up to the limit) once it has passed; it never changes it. */
+    private readonly dataReader?: (text: string) => void,
   ) {}
 
   /**
@@ -96,6 +101,7 @@ export class InlineScripts {
   typed(kind: "code" | "data" | "importmap" | "speculationrules"): (() => void) | null {
     if (kind === "code") return null;
     const state = held(kind === "data" ? "ignored" : kind);
+    state.data = kind === "data" && this.dataReader !== undefined;
     this.#held = state;
     return () => {
       if (this.#held === state) this.#held = null;
@@ -145,7 +151,19 @@ export class InlineScripts {
     this.#held ??= held("html");
     const h = this.#held;
     if (h.ignore) {
-      if (last) this.#held = null;
+      // A data block's copy is kept only to be read for references; its text streams on.
+      if (h.data && !h.overflow) {
+        h.parts.push(text);
+        h.size += text.length;
+        if (h.size > this.limit) {
+          h.overflow = true;
+          h.parts = [];
+        }
+      }
+      if (last) {
+        this.#held = null;
+        if (h.data && !h.overflow) this.dataReader?.(h.parts.join(""));
+      }
       return { kind: "pass" };
     }
     if (h.cut) return { kind: "hold" };

@@ -26,7 +26,7 @@ import { HTML_NS, removeElement } from "./elements";
 import { type FragmentFilter, filterFragment, noscriptHandler, srcdocHandler } from "./fragments";
 import { EVENT_HANDLERS, refusedHandlers } from "./hidden-code";
 import { registerInjections } from "./injections";
-import { inlineJudge } from "./inline-judge";
+import { dataReader, inlineJudge } from "./inline-judge";
 import { InlineScripts } from "./inline-script";
 import { type BaseState, type DocumentContext, documentContext, type RewritePlan } from "./plan";
 import {
@@ -140,6 +140,7 @@ function registerInlineScripts(rewriter: HTMLRewriter, ctx: DocumentContext): vo
     ctx.plan.inlineLimit,
     inlineJudge(ctx.plan),
     urlJsonJudge(ctx.plan, () => ctx.base.url),
+    dataReader(ctx.plan),
   );
   // Children of an SVG script (HTML scripts have none): registered first, so that a script
   // nested in one is known to be removed before the handler below sees it.

@@ -71,6 +71,13 @@ var h = "intercom" + ".io"; var s = document.createElement("script"); s.src = "h
     }
   });
 
+  it("include a refused vendor's host in a data block, which passes unchanged", async () => {
+    const data = `<script type="application/json" id="__NEXT_DATA__">{"props":{"src":"https://www.googletagmanager.com/gtm.js?id=GTM-1","chat":"widget.intercom.io"}}</script>`;
+    const { body, lines } = await logged(() => makeGate(() => html(`<p>x</p>${data}`)).request("/"));
+    expect(body).toContain(data);
+    expect(lines[0]!.references).toEqual({ "google-analytics": 1, "google-tag-manager": 1, intercom: 1 });
+  });
+
   it("are not logged once the vendor is allowed, nor on a page without any", async () => {
     const allowed = await logged(() =>
       makeGate(() => html(REFS)).request("/", { headers: { cookie: consentCookie(["functional"]) } }),

@@ -31,6 +31,11 @@ export interface AuditReport {
   rows: AuditRow[];
   /** Hosts of third-party elements no vendor file names. */
   unknownThirdParties: string[];
+  /**
+   * Vendor hosts named where the rewriter cannot remove them (a data block, a data string in a
+   * script, a host put together at run time): only the CSP in enforce mode stops those.
+   */
+  references: Array<{ tag: string; target: string; vendors: string[] }>;
 }
 
 /** none, each optional purpose alone, all: the states the audit runs by default. */
@@ -76,10 +81,15 @@ export function buildReport(page: string, pageUrl: string, response: AuditRespon
   const rows: AuditRow[] = [];
   const byId = new Map<string, AuditRow>();
   const stateNames = response.states.map((s) => s.name);
+  const references = new Map<string, { tag: string; target: string; vendors: string[] }>();
   for (const state of response.states) {
     // The n-th element with the same description in one state is the n-th in every other.
     const seen = new Map<string, number>();
     for (const o of state.observations) {
+      if (o.via === "reference") {
+        references.set(key(o), { tag: o.tag, target: o.target, vendors: [...o.vendors] });
+        continue;
+      }
       const k = key(o);
       const n = (seen.get(k) ?? 0) + 1;
       seen.set(k, n);
@@ -115,6 +125,7 @@ export function buildReport(page: string, pageUrl: string, response: AuditRespon
     })),
     rows,
     unknownThirdParties,
+    references: [...references.values()],
   };
 }
 
@@ -159,6 +170,11 @@ export function renderTable(report: AuditReport): string {
     out.push(
       "",
       `Unknown third parties, classify each in a vendor file in policies/vendors/ (the site's own CDNs under a necessary vendor): ${report.unknownThirdParties.join(", ")}`,
+    );
+  if (report.references.length)
+    out.push(
+      "",
+      `Vendor references the rewriter cannot remove (in data or put together at run time; the CSP in enforce mode stops them): ${report.references.map((r) => `${r.target} (${r.vendors.join(", ")}, in <${r.tag}>)`).join(", ")}`,
     );
   return `${out.join("\n")}\n`;
 }

@@ -18,6 +18,15 @@ export interface Removal {
   tag: string;
 }
 
+/**
+ * A refused vendor's host named where the rewriter cannot remove it: in a data block, a data
+ * string of a script, a host put together at run time. The page needs the CSP in enforce mode.
+ */
+export interface Reference {
+  vendor: string;
+  tag: string;
+}
+
 /** A tag URL moved to its first-party path, and the config script to put before it. */
 export interface Repointed {
   /** The first-party URL (path and the original query). */
@@ -42,6 +51,8 @@ export interface RewritePlan {
   /** Largest inline script or noscript held back; larger ones are dropped (fail closed). */
   inlineLimit: number;
   onRemoved?: (removal: Removal) => void;
+  /** Told about each refused vendor reference left in the page (logs count them). */
+  onReference?: (reference: Reference) => void;
   /** The gatekeeper's own elements for this page (top level only, never into fragments). */
   injections?: Injections;
   /** Allowed vendor tags to re-point to their first-party path (top level only). */

@@ -20,10 +20,13 @@
  * A refused inline script keeps its `<script ...>` tags and loses its text: the start tag has
  * already streamed out by the time its content can be judged, and an empty script does nothing.
  */
+
+import { scriptKind } from "../match/script-type";
 import { HTML_NS, removeElement } from "./elements";
 import { type FragmentFilter, filterFragment, noscriptHandler, srcdocHandler } from "./fragments";
+import { EVENT_HANDLERS, refusedHandlers } from "./hidden-code";
 import { registerInjections } from "./injections";
-import { inlineJudge } from "./inline-judge";
+import { dataReader, inlineJudge } from "./inline-judge";
 import { InlineScripts } from "./inline-script";
 import { type BaseState, type DocumentContext, documentContext, type RewritePlan } from "./plan";
 import {
@@ -34,6 +37,7 @@ import {
   urlAttributeHandler,
   urlSelectors,
 } from "./url-attributes";
+import { urlJsonJudge } from "./url-json";
 
 /** True when there is anything to remove or re-point; otherwise the page streams through untouched. */
 export function needsRewrite(plan: Pick<RewritePlan, "policy" | "decision" | "repoint">): boolean {
@@ -70,6 +74,7 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
   for (const { selector, vendor } of policy.selectors)
     if (decision.refused[vendor]) rewriter.on(selector, vendorSelectorHandler(ctx, selector, vendor));
   registerInlineScripts(rewriter, ctx);
+  rewriter.on(HANDLER_SELECTOR, eventHandlerAttributes(ctx));
   rewriter.on("noscript", noscriptHandler(ctx, filter));
   return finish(rewriter, ctx);
 }
@@ -108,9 +113,35 @@ function vendorSelectorHandler(
   };
 }
 
+const HANDLER_SELECTOR = EVENT_HANDLERS.map((name) => `[${name}]`).join(", ");
+
+/** Event-handler attributes (./hidden-code.ts): a refused one loses the attribute, not the element. */
+function eventHandlerAttributes(ctx: DocumentContext): HTMLRewriterElementContentHandlers {
+  const judge = inlineJudge(ctx.plan);
+  return {
+    element(el) {
+      for (const [name, vendors] of refusedHandlers(el, judge)) {
+        if (ctx.mutate) el.removeAttribute(name);
+        ctx.report(vendors, "attribute", el.tagName);
+      }
+    },
+  };
+}
+
+/**
+ * Inline scripts whose type needs reading. One plain selector: every `:not(...)` added to spare a
+ * call for common types cost more in native matching on every page than the calls it spared.
+ */
+const TYPED_SCRIPTS = "script[type]:not([src]), script[language]:not([src])";
+
 /** Inline scripts (./inline-script.ts): lol-html's elements and text chunks in, its steps done. */
 function registerInlineScripts(rewriter: HTMLRewriter, ctx: DocumentContext): void {
-  const scripts = new InlineScripts(ctx.plan.inlineLimit, inlineJudge(ctx.plan));
+  const scripts = new InlineScripts(
+    ctx.plan.inlineLimit,
+    inlineJudge(ctx.plan),
+    urlJsonJudge(ctx.plan, () => ctx.base.url),
+    dataReader(ctx.plan),
+  );
   // Children of an SVG script (HTML scripts have none): registered first, so that a script
   // nested in one is known to be removed before the handler below sees it.
   rewriter.on("script *", {
@@ -133,16 +164,27 @@ function registerInlineScripts(rewriter: HTMLRewriter, ctx: DocumentContext): vo
       }
     },
   });
+  // The type decides first (src/match/script-type.ts): only typed scripts need their start tag
+  // read; a data block's text then passes chunk by chunk, never held.
+  rewriter.on(TYPED_SCRIPTS, {
+    element(el) {
+      if (el.namespaceURI !== HTML_NS) return;
+      const end = scripts.typed(scriptKind(el.getAttribute("type"), el.getAttribute("language")));
+      if (end) el.onEndTag(end);
+    },
+  });
   rewriter.on("script:not([src]), svg script", {
     text(chunk) {
       const step = scripts.text(chunk.text, chunk.lastInTextNode);
       if (step.kind === "pass") return;
-      if (step.kind === "write") {
+      if (step.kind === "write" || step.kind === "trimmed") {
         if (ctx.mutate) chunk.replace(step.content, { html: true });
+        if (step.kind === "trimmed") ctx.report(step.vendors, "inline", "script");
         return;
       }
       if (ctx.mutate) chunk.remove();
       if (step.kind === "oversized") ctx.report(["unchecked"], "oversized", "script");
+      else if (step.kind === "unreadable") ctx.report(["unchecked"], "inline", "script");
       else if (step.kind === "refused") ctx.report(step.vendors, "inline", "script");
     },
   });

@@ -8,6 +8,8 @@
 import { hostNamed, resolveUrl } from "../match/url";
 import { decodeAttributeValue } from "./attribute-value";
 import { HTML_NS, removeElement } from "./elements";
+import { codeOfUrl } from "./hidden-code";
+import { inlineJudge } from "./inline-judge";
 import type { DocumentContext, Repoint } from "./plan";
 import { judgeUrl } from "./refusal";
 import { srcsetCandidates } from "./srcset";
@@ -111,6 +113,12 @@ export function urlSelectors(ctx: DocumentContext) {
 /** Refused vendor ids for one raw attribute value; observes every vendor or third-party URL in it. */
 function refusedValue(ctx: DocumentContext, tag: string, attribute: string, raw: string, fetches = true): string[] {
   const { plan } = ctx;
+  // A data: script or a javascript: script or frame runs the code in its URL.
+  const lower = tag.toLowerCase();
+  if (lower === "script" || lower === "iframe" || lower === "frame") {
+    const code = codeOfUrl(raw, lower === "script");
+    if (code !== null) return [...inlineJudge(plan)(code, false)];
+  }
   const value = decodeAttributeValue(raw);
   const candidates = SRCSET.has(attribute) ? srcsetCandidates(value) : [value];
   for (const candidate of candidates) {

@@ -11,7 +11,7 @@ import { refusedCookieRule, stripRefusedCookies, withdrawalCookies } from "../co
 import { buildCsp } from "../csp/header";
 import { originInlineFromHeaders } from "../csp/origin";
 import { allowedSources } from "../csp/sources";
-import type { Removal, RewritePlan } from "../html/plan";
+import type { Reference, Removal, RewritePlan } from "../html/plan";
 import { refusedBy } from "../html/refusal";
 import { needsRewrite } from "../html/rewriter";
 import { resolveUrl } from "../match/url";
@@ -141,6 +141,7 @@ export function proxy({ policy, decide, fetch: originFetch, cache: injectedCache
       else storable = verdict;
     }
     const removed = new Map<string, number>();
+    const references = new Map<string, number>();
     const log = () =>
       emitRequestLog(
         requestLog({
@@ -150,6 +151,7 @@ export function proxy({ policy, decide, fetch: originFetch, cache: injectedCache
           html,
           decision,
           removed,
+          references,
           ms: Date.now() - started,
           cache: html ? outcomeHeader(cacheOutcome) : null,
         }),
@@ -159,8 +161,9 @@ export function proxy({ policy, decide, fetch: originFetch, cache: injectedCache
     const onRemoved = (r: Removal) => {
       if (r.kind !== "noscript") removed.set(r.vendor, (removed.get(r.vendor) ?? 0) + 1);
     };
+    const onReference = (r: Reference) => references.set(r.vendor, (references.get(r.vendor) ?? 0) + 1);
     const plan = html
-      ? rewritePlan({ policy, decision, site, request, response, pageUrl, shadow, onRemoved, onEnd: log })
+      ? rewritePlan({ policy, decision, site, request, response, pageUrl, shadow, onRemoved, onReference, onEnd: log })
       : null;
     const out = gateResponse(response, {
       method: request.method,
@@ -272,11 +275,12 @@ function rewritePlan(page: {
   pageUrl: URL;
   shadow: boolean;
   onRemoved: (removal: Removal) => void;
+  onReference: (reference: Reference) => void;
   onEnd: () => void;
 }): RewritePlan | null {
-  const { policy, decision, site, request, pageUrl, shadow, onRemoved, onEnd } = page;
+  const { policy, decision, site, request, pageUrl, shadow, onRemoved, onReference, onEnd } = page;
   const inlineLimit = site?.limits.inlineBytes ?? DEFAULT_INLINE_LIMIT;
-  if (shadow) return { policy, decision, pageUrl, inlineLimit, dryRun: true, onRemoved, onEnd };
+  if (shadow) return { policy, decision, pageUrl, inlineLimit, dryRun: true, onRemoved, onReference, onEnd };
   const injections = site
     ? pageInjections({
         policy,
@@ -290,7 +294,7 @@ function rewritePlan(page: {
     : undefined;
   const repoint = repointFor(policy, decision, pageUrl);
   if (!injections && !needsRewrite({ policy, decision, repoint })) return null;
-  return { policy, decision, pageUrl, inlineLimit, injections, repoint, onRemoved, onEnd };
+  return { policy, decision, pageUrl, inlineLimit, injections, repoint, onRemoved, onReference, onEnd };
 }
 
 /** What enforcement adds to the gated response: Link and cookie filtering, Vary, and the CSP. */

@@ -21,6 +21,12 @@ export interface RequestLog {
   gpc: boolean;
   /** Elements removed per vendor id (in shadow mode: that would have been removed). */
   removed: Record<string, number>;
+  /**
+   * Refused vendors' hosts left in the page where the rewriter cannot remove them (data strings,
+   * hosts put together at run time), per vendor id; only when there are any. Such a page needs
+   * the CSP in enforce mode.
+   */
+  references?: Record<string, number>;
   /** From the request's arrival to the end of the page (or the response head when not HTML). */
   ms: number;
   /** What the consent-bucket cache did (`X-Gatekeeper-Cache`); null for anything but HTML. */
@@ -36,6 +42,7 @@ export function requestLog(input: {
   html: boolean;
   decision: Decision;
   removed: ReadonlyMap<string, number>;
+  references?: ReadonlyMap<string, number>;
   ms: number;
   cache?: string | null;
 }): RequestLog {
@@ -55,6 +62,9 @@ export function requestLog(input: {
     allowed: [...decision.allowed].sort(),
     gpc: decision.gpc,
     removed: Object.fromEntries([...input.removed].sort(([a], [b]) => a.localeCompare(b))),
+    ...(input.references?.size
+      ? { references: Object.fromEntries([...input.references].sort(([a], [b]) => a.localeCompare(b))) }
+      : {}),
     ms: Math.max(0, Math.round(input.ms)),
     cache: input.cache ?? null,
   };

@@ -37,6 +37,11 @@ export interface CompiledPolicy {
   vendorFiles: readonly VendorFile[];
   urls: UrlMatcher;
   inline: readonly InlinePattern[];
+  /**
+   * `inline` and each vendor's hosts (from `hosts` and `urls`), in one list for one automaton:
+   * a script whose text holds none of them is not tokenized (src/html/inline-judge.ts).
+   */
+  needles: readonly InlinePattern[];
   selectors: readonly CompiledSelector[];
   /** Cookie name patterns per vendor, for withdrawal. */
   cookies: readonly CompiledCookieRule[];
@@ -56,6 +61,7 @@ export function compilePolicy(policy: Policy, failsafe = false): CompiledPolicy 
     v.inline.map((snippet) => ({ normalized: normalizeInline(snippet), vendor, source: snippet })),
   );
   const selectors = policy.vendors.flatMap((v, vendor) => v.selectors.map((selector) => ({ selector, vendor })));
+  const needles: InlinePattern[] = [...inline, ...hostNeedles(policy.vendors)];
   return {
     purposes: policy.purposes,
     required: new Set(policy.purposes.filter((p) => p.required).map((p) => p.id)),
@@ -63,12 +69,28 @@ export function compilePolicy(policy: Policy, failsafe = false): CompiledPolicy 
     vendorFiles: policy.vendors,
     urls: compileUrlMatcher(policy.vendors),
     inline,
+    needles,
     selectors,
     cookies: compileCookieRules(policy.vendors),
     sites: policy.sites,
     beacons: failsafe ? [] : compileBeacons(policy.vendors),
     failsafe,
   };
+}
+
+/** Each vendor's hosts as text to look for: `*.example.com` as `example.com`, a URL rule's host. */
+function hostNeedles(vendors: Policy["vendors"]): InlinePattern[] {
+  return vendors.flatMap((v, vendor) => {
+    const claimed = new Set(v.hosts.map((h) => parseHostPattern(h).host));
+    const ruled = v.urls.map((u) => parseHostPattern(u.includes("/") ? u.slice(0, u.indexOf("/")) : u).host);
+    return [...new Set([...claimed, ...ruled])].map((host) => ({
+      normalized: normalizeInline(host),
+      vendor,
+      source: host,
+      host: true,
+      claimed: claimed.has(host),
+    }));
+  });
 }
 
 export function compileCookieRules(vendors: ReadonlyArray<{ cookies: readonly CookieRule[] }>): CompiledCookieRule[] {

@@ -9,6 +9,7 @@
  * it) and with scripting off (noscript content is markup, as a browser without JavaScript sees
  * it). iframe srcdoc documents and template contents are walked too.
  */
+import { parse as parseScript } from "acorn";
 import { type DefaultTreeAdapterMap, parse } from "parse5";
 
 type Node = DefaultTreeAdapterMap["node"];
@@ -92,7 +93,7 @@ const LOADERS: Array<[OraclePurpose, string]> = [
   ["analytics", "gtag('config', 'G-"],
   ["analytics", "google-analytics.com/analytics.js"],
   ["analytics", "ga('create'"],
-  ["marketing", "'gtm.start'"],
+  ["marketing", "/gtm.js?id="],
   ["marketing", "googletagmanager.com/gtm.js"],
   ["marketing", "gtag('config', 'AW-"],
   ["marketing", "connect.facebook.net/en_US/fbevents.js"],
@@ -115,6 +116,123 @@ export function loaderPurposes(text: string): Array<{ purpose: OraclePurpose; si
     purpose,
     signature,
   }));
+}
+
+/** A URL as a script hands it to a loader: absolute, protocol-relative, or `host/path` to be completed. */
+function literalVendorUrl(value: string): URL | null {
+  const v = value.trim();
+  let candidate = v;
+  if (/^wss?:/i.test(v)) candidate = `http${v.slice(2)}`;
+  else if (!/^(https?:|\/\/)/i.test(v)) {
+    if (!/^\.?[a-z0-9-]+(\.[a-z0-9-]+)+\//i.test(v)) return null;
+    candidate = `https://${v.replace(/^\./, "")}`;
+  }
+  try {
+    const url = new URL(candidate, "https://kevyt.example/");
+    return vendorPurposes(url).length ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+interface ScriptLiteral {
+  start: number;
+  end: number;
+  value: string;
+  specifier: boolean;
+}
+
+/** The script's comments and string literals, as acorn (an ECMAScript parser) reads them; null if it does not parse. */
+function readScript(text: string): { comments: Array<[number, number]>; literals: ScriptLiteral[] } | null {
+  for (const sourceType of ["script", "module"] as const) {
+    const comments: Array<[number, number]> = [];
+    let ast: unknown;
+    try {
+      ast = parseScript(text, {
+        ecmaVersion: "latest",
+        sourceType,
+        allowHashBang: true,
+        onComment: (_block, _text, start, end) => comments.push([start, end]),
+      });
+    } catch {
+      continue;
+    }
+    const literals: ScriptLiteral[] = [];
+    const specifiers = new Set<unknown>();
+    const walk = (node: unknown) => {
+      if (!node || typeof node !== "object") return;
+      if (Array.isArray(node)) {
+        for (const n of node) walk(n);
+        return;
+      }
+      const n = node as Record<string, unknown> & { type?: string; start: number; end: number };
+      if (
+        n.type === "ImportDeclaration" ||
+        n.type === "ImportExpression" ||
+        n.type === "ExportAllDeclaration" ||
+        n.type === "ExportNamedDeclaration"
+      )
+        specifiers.add(n.source);
+      if (n.type === "Literal" && typeof n.value === "string")
+        literals.push({ start: n.start, end: n.end, value: n.value, specifier: specifiers.has(n) });
+      if (n.type === "TemplateElement") {
+        const cooked = (n.value as { cooked?: string | null }).cooked ?? "";
+        literals.push({ start: n.start - 1, end: n.end + 1, value: cooked, specifier: false });
+      }
+      for (const [key, value] of Object.entries(n)) if (key !== "type") walk(value);
+    };
+    walk(ast);
+    return { comments, literals };
+  }
+  return null;
+}
+
+/** Whether acorn parses the text as a script or a module (else the oracle reads it whole). */
+export function parsesAsScript(text: string): boolean {
+  return readScript(text) !== null;
+}
+
+/**
+ * What an executable script would load, by where acorn says things sit: every string or template
+ * literal that is a vendor URL, and every loader signature that touches code or sits in a URL or
+ * module specifier literal (not in a comment, not inside a literal that is data). A script that
+ * does not parse is read whole, signatures anywhere.
+ */
+export function scriptContacts(text: string): Array<{ purpose: OraclePurpose; detail: string }> {
+  const script = readScript(text);
+  if (!script)
+    return loaderPurposes(text).map(({ purpose, signature }) => ({ purpose, detail: `a loader with "${signature}"` }));
+  const out: Array<{ purpose: OraclePurpose; detail: string }> = [];
+  for (const literal of script.literals) {
+    const url = literalVendorUrl(literal.value);
+    if (url) for (const purpose of vendorPurposes(url)) out.push({ purpose, detail: `a literal URL ${url}` });
+  }
+  // Signature occurrences with their offsets: the squashed text, each character's offset kept.
+  const offsets: number[] = [];
+  let squashed = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (/\s/.test(c)) continue;
+    squashed += squash(c);
+    offsets.push(i);
+  }
+  for (const [purpose, sig, signature] of SQUASHED_LOADERS) {
+    for (let at = squashed.indexOf(sig); at !== -1; at = squashed.indexOf(sig, at + 1)) {
+      const start = offsets[at] as number;
+      const end = (offsets[at + sig.length - 1] as number) + 1;
+      if (script.comments.some(([s, e]) => s <= start && end <= e)) continue;
+      const inside = script.literals.find((l) => l.start <= start && end <= l.end);
+      if (
+        inside &&
+        !inside.specifier &&
+        !literalVendorUrl(inside.value) &&
+        !/^(https?:|\/\/)/i.test(inside.value.trim())
+      )
+        continue;
+      out.push({ purpose, detail: `a loader with "${signature}"` });
+    }
+  }
+  return out;
 }
 
 /** Attributes whose URLs the browser fetches without any click, per element (HTML or SVG). */
@@ -200,6 +318,82 @@ function textOf(el: Element): string {
   return el.childNodes.map((c) => (c.nodeName === "#text" && "value" in c ? c.value : "")).join("");
 }
 
+/**
+ * Whether a browser (or the deferred loader a real site hands it to) runs a script's text, from
+ * the HTML standard's list of JavaScript types; written apart from src/match/script-type.ts.
+ */
+const RUN_TYPES = [
+  "",
+  "module",
+  "text/javascript",
+  "application/javascript",
+  "application/ecmascript",
+  "application/x-javascript",
+  "application/x-ecmascript",
+  "text/ecmascript",
+  "text/jscript",
+  "text/livescript",
+  "text/x-javascript",
+  "text/x-ecmascript",
+  "text/partytown",
+  "text/plain",
+  "rocketlazyloadscript",
+  "litespeed/javascript",
+];
+function runs(el: Element): boolean {
+  const type = attr(el, "type");
+  if (type === null) return true;
+  const t = type.trim().toLowerCase();
+  return RUN_TYPES.includes(t) || /^text\/javascript1\.[0-5]$/.test(t) || t.endsWith("-text/javascript");
+}
+
+/** URLs an import map or speculation rules make the browser load. */
+function jsonUrls(el: Element): string[] {
+  const type = (attr(el, "type") ?? "").trim().toLowerCase();
+  if (type !== "importmap" && type !== "speculationrules") return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(textOf(el));
+  } catch {
+    return [];
+  }
+  const strings = (o: unknown): string[] =>
+    o && typeof o === "object" ? Object.values(o).filter((v): v is string => typeof v === "string") : [];
+  if (!json || typeof json !== "object") return [];
+  const j = json as Record<string, unknown>;
+  if (type === "importmap")
+    return [
+      ...strings(j.imports),
+      ...Object.values((j.scopes as Record<string, unknown>) ?? {}).flatMap((m) => strings(m)),
+    ];
+  return Object.values(j).flatMap((rules) =>
+    Array.isArray(rules)
+      ? rules.flatMap((r) => (r && typeof r === "object" && Array.isArray(r.urls) ? (r.urls as string[]) : []))
+      : [],
+  );
+}
+
+/** The code a data: or javascript: URL runs (Node's own data-URL and base64 decoding). */
+function oracleCodeOfUrl(value: string, data: boolean): string | null {
+  const v = value.replace(/[\t\n\r]/g, "").trim();
+  if (/^javascript:/i.test(v)) {
+    try {
+      return decodeURIComponent(v.slice(11));
+    } catch {
+      return v.slice(11);
+    }
+  }
+  if (!data || !/^data:/i.test(v)) return null;
+  const comma = v.indexOf(",");
+  if (comma < 0) return "";
+  const meta = v.slice(5, comma);
+  let body = v.slice(comma + 1);
+  try {
+    body = decodeURIComponent(body);
+  } catch {}
+  return /;\s*base64\s*$/i.test(meta) ? Buffer.from(body, "base64").toString("utf8") : body;
+}
+
 function walkDocument(html: string, page: URL, scripting: boolean, where: string, out: Violation[], depth: number) {
   const doc = parse(html, { scriptingEnabled: scripting });
   const base = firstBase(doc, page) ?? page;
@@ -224,10 +418,27 @@ function walkDocument(html: string, page: URL, scripting: boolean, where: string
         if (purposes.length) out.push({ where, purposes, detail: `${describe(el)} fetches ${url}` });
       }
       // An HTML script with src runs the file, not its text; an SVG script runs its text.
-      if (isScript && (el.namespaceURI === SVG_NS || attr(el, "src") === null)) {
-        for (const { purpose, signature } of loaderPurposes(textOf(el)))
-          out.push({ where, purposes: [purpose], detail: `${describe(el)} runs a loader with "${signature}"` });
+      if (isScript && (el.namespaceURI === SVG_NS || (attr(el, "src") === null && runs(el)))) {
+        for (const { purpose, detail } of scriptContacts(textOf(el)))
+          out.push({ where, purposes: [purpose], detail: `${describe(el)} runs ${detail}` });
       }
+      // Code in attributes: event handlers, and data:/javascript: URLs of scripts and frames.
+      for (const a of el.attrs) {
+        if (!a.name.toLowerCase().startsWith("on")) continue;
+        for (const { purpose, detail } of scriptContacts(a.value))
+          out.push({ where, purposes: [purpose], detail: `${describe(el)} ${a.name} runs ${detail}` });
+      }
+      const codeUrl = name === "script" || name === "iframe" || name === "frame" ? attr(el, "src") : null;
+      const code = codeUrl === null ? null : oracleCodeOfUrl(codeUrl, name === "script");
+      if (code !== null)
+        for (const { purpose, detail } of scriptContacts(code))
+          out.push({ where, purposes: [purpose], detail: `${describe(el)} URL runs ${detail}` });
+      if (isScript && el.namespaceURI === HTML_NS)
+        for (const u of jsonUrls(el)) {
+          const url = resolve(u, base);
+          const purposes = url ? vendorPurposes(url) : [];
+          if (purposes.length) out.push({ where, purposes, detail: `${describe(el)} maps to ${url}` });
+        }
       if ((attr(el, "class") ?? "").includes("elfsight-app-"))
         out.push({ where, purposes: ["social"], detail: `${describe(el)} is an Elfsight widget container` });
       const srcdoc = name === "iframe" ? attr(el, "srcdoc") : null;

@@ -51,6 +51,43 @@ describe("shadow mode", () => {
   });
 });
 
+describe("unremovable vendor references", () => {
+  // A first-party script naming a refused vendor's host in a data string, and a host put
+  // together at run time: nothing to remove, so the log says the page needs the CSP.
+  const REFS = `<!doctype html><html><head><script>var help = "Chat: widget.intercom.io is blocked";
+var h = "intercom" + ".io"; var s = document.createElement("script"); s.src = "https://widget." + h + "/widget/a1";</script></head><body><p>x</p></body></html>`;
+
+  it("are counted per vendor in the request log, in enforce and shadow mode, and the page is unchanged", async () => {
+    const files = shippedFiles();
+    files["policies/sites/default.yaml"].mode = "shadow";
+    for (const [name, gate] of [
+      ["enforce", makeGate(() => html(REFS))],
+      ["shadow", makeGate(() => html(REFS), files)],
+    ] as const) {
+      const { body, lines } = await logged(() => gate.request("/"));
+      expect(body, name).toContain(REFS.slice(REFS.indexOf("<script>"), REFS.indexOf("</script>")));
+      expect(lines[0]!.references, name).toEqual({ intercom: 1 });
+      expect(lines[0]!.removed, name).toEqual({});
+    }
+  });
+
+  it("include a refused vendor's host in a data block, which passes unchanged", async () => {
+    const data = `<script type="application/json" id="__NEXT_DATA__">{"props":{"src":"https://www.googletagmanager.com/gtm.js?id=GTM-1","chat":"widget.intercom.io"}}</script>`;
+    const { body, lines } = await logged(() => makeGate(() => html(`<p>x</p>${data}`)).request("/"));
+    expect(body).toContain(data);
+    expect(lines[0]!.references).toEqual({ "google-analytics": 1, "google-tag-manager": 1, intercom: 1 });
+  });
+
+  it("are not logged once the vendor is allowed, nor on a page without any", async () => {
+    const allowed = await logged(() =>
+      makeGate(() => html(REFS)).request("/", { headers: { cookie: consentCookie(["functional"]) } }),
+    );
+    expect(allowed.lines[0]!).not.toHaveProperty("references");
+    const plain = await logged(() => makeGate(() => html("<p>x</p>")).request("/"));
+    expect(plain.lines[0]!).not.toHaveProperty("references");
+  });
+});
+
 describe("the request log", () => {
   it("is one line per request with the decision, removals, source, timing and policy version", async () => {
     const { request } = makeGate(() => html(PAGE));

@@ -19,6 +19,8 @@ import { silentSelectorProblem } from "./selectors";
 export type PolicyFiles = Readonly<Record<string, unknown>>;
 export interface ParseError {
   $parseError: string;
+  /** The line where the problem starts. */
+  $line?: number;
 }
 
 export interface Policy {
@@ -123,6 +125,7 @@ function validate<T>(file: string, schema: z.ZodType<T>, data: unknown, out: Dia
     out.push({
       file,
       path: "",
+      ...(data.$line ? { line: data.$line } : {}),
       expected: "a YAML document",
       received: `a file that does not parse: ${data.$parseError}`,
       fix: "fix the YAML syntax at the line and column given",

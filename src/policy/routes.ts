@@ -1,6 +1,6 @@
 /**
  * GET /__gk/health: whether the policy this isolate runs loaded ("ok", 200) or failed closed
- * ("failsafe", 503), and which site policy and version serve this host.
+ * ("failsafe", 503, with each problem), and which site policy and version serve this host.
  */
 import type { Hono } from "hono";
 import type { Decision } from "../consent/decide";
@@ -11,6 +11,10 @@ export interface HealthDeps {
   /** The app's one decision for a request. */
   decide: (request: Request) => Decision;
 }
+
+const MAX_PROBLEMS = 50;
+const problem = (d: Diagnostic) =>
+  `${d.file}${d.path ? ` at ${d.path}` : ""}: expected ${d.expected}, received ${d.received}; fix: ${d.fix}`;
 
 export function registerHealthRoute(app: Hono<{ Bindings: Env }>, { diagnostics, decide }: HealthDeps): void {
   app.get("/__gk/health", (c) => {
@@ -24,6 +28,8 @@ export function registerHealthRoute(app: Hono<{ Bindings: Env }>, { diagnostics,
           version: decision.site?.version ?? null,
           errors: diagnostics.length,
         },
+        // What failed, as `npm run policy:check` prints it, so an operator sees why without logs.
+        ...(ok ? {} : { problems: diagnostics.slice(0, MAX_PROBLEMS).map(problem) }),
       },
       ok ? 200 : 503,
       { "cache-control": "no-store" },

@@ -9,7 +9,7 @@ import type { Hono } from "hono";
 import type { Decision } from "../consent/decide";
 import { safeReturnPath } from "../consent/form";
 import { type ConsentRecord, latestConsentRecord, loggableError } from "../consent/records";
-import type { CompiledPolicy } from "../policy/compile";
+import { type CompiledPolicy, siteFor } from "../policy/compile";
 import type { SiteFile } from "../policy/schema";
 import { consentJson, scriptResponse } from "./client-api/endpoints";
 import { SCRIPT_PATH, servedScript } from "./client-api/served";
@@ -58,13 +58,14 @@ export function registerPageRoutes(app: Hono<{ Bindings: Env }>, { policy, decid
     render: (page: OwnPage) => Rendered | Promise<Rendered>,
   ): Promise<Response> => {
     const decision = decide(request);
-    const site = decision.site;
+    const url = new URL(request.url);
+    // Under the failsafe no site decides consent, but its pages still render (necessary only).
+    const site = decision.site ?? (policy.failsafe ? siteFor(policy, url.hostname) : undefined);
     if (!site)
       return new Response(`${subject} unavailable: no valid site policy for this host.\n`, {
         status: 503,
         headers: { "content-type": "text/plain; charset=utf-8" },
       });
-    const url = new URL(request.url);
     const lang = languageOf(request);
     const { title, body } = await render({ decision, site, url, lang, texts: textsFor(site, lang) });
     return new Response(renderPage({ title, lang, path: url.pathname, query: url.searchParams, body }), {

@@ -3,6 +3,7 @@
  * (`npm run policy:check`, and the worker's console when it fails closed).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { decide } from "../../src/consent/decide";
 import { activatePolicy } from "../../src/policy/active";
 import { type Diagnostic, renderDiagnostics } from "../../src/policy/diagnostics";
 import { loadPolicy, type PolicyFiles } from "../../src/policy/load";
@@ -484,7 +485,9 @@ describe("activatePolicy fails closed", () => {
     expect(active.policy.failsafe).toBe(true);
     expect(active.diagnostics.map((d) => `${d.file} ${d.path}`)).toEqual([`${GA} purpose`]);
     expect([...active.policy.required]).toEqual(["necessary"]);
-    expect(active.policy.sites).toEqual([]);
+    // The site file still validates: its pages render, but it decides no consent.
+    expect(active.policy.sites.map((s) => s.id)).toEqual(["default"]);
+    expect(decide(active.policy, { host: "kevyt.example", headers: new Headers() }, 0).site).toBeUndefined();
     expect(errors).toHaveBeenCalledTimes(1);
     expect(String(errors.mock.calls[0]?.[0])).toContain(renderDiagnostics(active.diagnostics));
   });
@@ -499,7 +502,7 @@ describe("activatePolicy fails closed", () => {
       expect(active.policy.failsafe).toBe(true);
       expectActionable(active.diagnostics, "policies/vendors/instagram.yaml", "selectors[1]");
       expect(active.diagnostics).toHaveLength(1);
-      expect(active.diagnostics[0]?.received).toBe(JSON.stringify(selector));
+      expect(active.diagnostics[0]?.received.startsWith(`${JSON.stringify(selector)} (lol-html: `)).toBe(true);
     },
   );
 
@@ -536,8 +539,8 @@ describe("activatePolicy fails closed", () => {
       "policy has 1 error:
       - policies/vendors/elfsight.yaml at selectors[1]
           expected: a CSS selector lol-html supports
-          received: "div["
-          fix: use tag, #id, .class, [attr], [attr=value], [attr*=value] and descendant/child combinators"
+          received: "div[" (lol-html: Unexpected end of selector.)
+          fix: close what is open: an attribute selector is [attr], [attr=value] or [attr*="value"], and a class needs a name (.feed)"
     `);
   });
 
@@ -552,7 +555,10 @@ describe("activatePolicy fails closed", () => {
     files[SITE].hosts = [];
     const { policy } = activatePolicy(files);
     expect(policy.failsafe).toBe(true);
-    expect(policy.vendors.every((v) => v.purpose === "optional")).toBe(true);
+    const decision = decide(policy, { host: "kevyt.example", headers: new Headers() }, 0);
+    expect(decision.basis).toBe("failsafe");
+    expect(decision.refused.length).toBe(policy.vendors.length);
+    expect(decision.refused.every(Boolean)).toBe(true);
     expect(policy.inline.length).toBeGreaterThan(10);
   });
 });

@@ -22,7 +22,7 @@ const result = loadPolicy(files);
 // The check is the runtime: every selector is parsed by lol-html in workerd, as the worker would.
 const diagnostics = [...(result.ok ? [] : result.diagnostics), ...(await runtimeSelectorDiagnostics(files))];
 if (dirFlag === -1) {
-  for (const [name, text] of Object.entries(schemaFiles())) {
+  for (const [name, text] of Object.entries(schemaFiles(root))) {
     let current = "";
     try {
       current = readFileSync(join(root, "policies", "schema", name), "utf8");

@@ -13,6 +13,7 @@ import {
   type VendorFile,
   vendorFileSchema,
 } from "./schema";
+import { didYouMean, isTextAt, keysAt, TEXT_LANGUAGES, TEXT_SHAPE } from "./schema-paths";
 import { silentSelectorProblem } from "./selectors";
 
 /** What the bundler produces: each file's parsed content, or the parse error it hit. */
@@ -46,33 +47,47 @@ const FIELD_FIXES: Record<string, string> = {
   docs: "link the vendor's https documentation page",
 };
 
-function issueToDiagnostic(file: string, issue: z.core.$ZodIssue): Diagnostic {
+function issueToDiagnostic(file: string, issue: z.core.$ZodIssue, schema: z.ZodType): Diagnostic {
   const path = formatPath(issue.path);
   const field = [...issue.path].reverse().find((k) => typeof k === "string") as string | undefined;
   const received = preview((issue as { input?: unknown }).input);
   switch (issue.code) {
     case "unrecognized_keys":
-      return {
-        file,
-        // The key's own path when there is one key, so the heading names the field.
-        path: issue.keys.length === 1 ? formatPath([...issue.path, issue.keys[0] as string]) : path,
-        expected: "only the documented keys",
-        received: `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`,
-        fix: `remove or rename ${issue.keys.join(", ")}; see the policy file reference in README.md`,
-      };
-    case "invalid_type":
+      return unknownKeys(file, issue.path, issue.keys, schema);
+    case "invalid_type": {
+      const missing = received === "nothing (the field is missing)";
+      // A visitor text: name the shape, and which translation is missing.
+      if (issue.expected === "object" && isTextAt(schema, issue.path))
+        return {
+          file,
+          path,
+          expected: `a text per language: ${TEXT_SHAPE}`,
+          received,
+          fix: missing
+            ? `add "${path}" with one text per language: ${field}: { ${TEXT_LANGUAGES.map((l) => `${l}: "…"`).join(", ")} }`
+            : `write "${path}" as one text per language: ${field}: { ${TEXT_LANGUAGES.map((l) => `${l}: "…"`).join(", ")} }`,
+        };
+      const parent = issue.path.slice(0, -1);
+      if (missing && field && TEXT_LANGUAGES.includes(field) && isTextAt(schema, parent))
+        return {
+          file,
+          path,
+          expected: `the ${field} translation: every visitor text is written in ${TEXT_LANGUAGES.join(", ")}`,
+          received,
+          fix: `add ${field}: "…" under "${formatPath(parent)}"`,
+        };
       return {
         file,
         path,
         expected: issue.expected,
         received,
-        fix:
-          received === "nothing (the field is missing)"
-            ? `add the required field "${path}"`
-            : path === ""
-              ? "write the file as a YAML mapping of the documented keys (key: value lines)"
-              : `change "${path}" to ${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`,
+        fix: missing
+          ? `add the required field "${path}"`
+          : path === ""
+            ? "write the file as a YAML mapping of the documented keys (key: value lines)"
+            : `change "${path}" to ${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`,
       };
+    }
     case "invalid_value":
       return {
         file,
@@ -120,6 +135,24 @@ function issueToDiagnostic(file: string, issue: z.core.$ZodIssue): Diagnostic {
   }
 }
 
+/** Unknown keys: the keys allowed there, and the one each was most likely meant to be. */
+function unknownKeys(file: string, at: readonly PropertyKey[], keys: readonly string[], schema: z.ZodType): Diagnostic {
+  const allowed = keysAt(schema, at) ?? [];
+  const guesses = keys.map((k) => [k, didYouMean(k, allowed)] as const);
+  const renames = guesses.flatMap(([k, g]) => (g ? [`did you mean "${g}"? rename ${k} to ${g}`] : []));
+  const others = guesses.filter(([, g]) => !g).map(([k]) => k);
+  return {
+    file,
+    // The key's own path when there is one key, so the heading names the field.
+    path: keys.length === 1 ? formatPath([...at, keys[0] as string]) : formatPath(at),
+    expected: allowed.length ? `one of the keys ${allowed.join(", ")}` : "only the documented keys",
+    received: `unknown key${keys.length > 1 ? "s" : ""} ${keys.map((k) => `"${k}"`).join(", ")}`,
+    fix: [...renames, ...(others.length ? [`remove or rename ${others.join(", ")}; see docs/POLICY.md`] : [])].join(
+      "; ",
+    ),
+  };
+}
+
 function validate<T>(file: string, schema: z.ZodType<T>, data: unknown, out: Diagnostic[]): T | undefined {
   if (isParseError(data)) {
     out.push({
@@ -134,7 +167,7 @@ function validate<T>(file: string, schema: z.ZodType<T>, data: unknown, out: Dia
   }
   const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
-  for (const issue of result.error.issues) out.push(issueToDiagnostic(file, issue));
+  for (const issue of result.error.issues) out.push(issueToDiagnostic(file, issue, schema));
   return undefined;
 }
 
@@ -336,6 +369,20 @@ function checkReferences(
         received: "no selectors",
         fix: 'add the container\'s selector to selectors, or use at: "body-end"',
       });
+    // A description may be left out, but once given it is given to every visitor, in each language.
+    vendor.cookies.forEach((cookie, i) => {
+      const description = cookie.description as Record<string, string | undefined> | undefined;
+      if (!description) return;
+      for (const lang of TEXT_LANGUAGES)
+        if (!description[lang])
+          out.push({
+            file,
+            path: `cookies[${i}].description.${lang}`,
+            expected: `the ${lang} translation: a description is shown in ${TEXT_LANGUAGES.join(", ")}`,
+            received: "nothing (the translation is missing)",
+            fix: `add ${lang}: "…" under cookies[${i}].description (the cookie declaration would show an empty cell)`,
+          });
+    });
     for (const [i, url] of vendor.urls.entries()) urlRule(url.toLowerCase(), { file, path: `urls[${i}]`, value: url });
     for (const [i, snippet] of vendor.inline.entries())
       inlineSnippet(normalizeInline(snippet), { file, path: `inline[${i}]`, value: snippet });

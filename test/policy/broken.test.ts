@@ -68,9 +68,9 @@ describe("broken policies: what the operator reads", () => {
     expect(render(edit)).toMatchInlineSnapshot(`
       "policy has 1 error:
       - policies/vendors/google-analytics.yaml at purpse
-          expected: only the documented keys
+          expected: one of the keys id, name, purpose, docs, privacyPolicy, hosts, urls, inline, selectors, cookies, beacon, placeholder
           received: unknown key "purpse"
-          fix: remove or rename purpse; see the policy file reference in README.md"
+          fix: did you mean "purpose"? rename purpse to purpose"
     `);
   });
 
@@ -82,9 +82,86 @@ describe("broken policies: what the operator reads", () => {
     expect(render(edit)).toMatchInlineSnapshot(`
       "policy has 1 error:
       - policies/vendors/google-analytics.yaml at cookies[1].expires
-          expected: only the documented keys
+          expected: one of the keys name, lifetime, domain, path, description
           received: unknown key "expires"
-          fix: remove or rename expires; see the policy file reference in README.md"
+          fix: remove or rename expires; see docs/POLICY.md"
+    `);
+  });
+
+  it("unknown key that is a typo of a known one: did you mean", () => {
+    const edit = (f: Files) => {
+      f[GA].cookie = f[GA].cookies;
+      delete f[GA].cookies;
+    };
+    expectActionable(diagnosticsOf(edit), GA, "cookie");
+    expect(render(edit)).toMatchInlineSnapshot(`
+      "policy has 1 error:
+      - policies/vendors/google-analytics.yaml at cookie
+          expected: one of the keys id, name, purpose, docs, privacyPolicy, hosts, urls, inline, selectors, cookies, beacon, placeholder
+          received: unknown key "cookie"
+          fix: did you mean "cookies"? rename cookie to cookies"
+    `);
+  });
+
+  it("unknown nested key that is a typo: did you mean", () => {
+    const edit = (f: Files) => {
+      f[GA].cookies[0].lifetme = f[GA].cookies[0].lifetime;
+      delete f[GA].cookies[0].lifetime;
+    };
+    const diagnostics = diagnosticsOf(edit);
+    expect(diagnostics.map((d) => d.path)).toContain("cookies[0].lifetme");
+    expect(render(edit)).toMatchInlineSnapshot(`
+      "policy has 2 errors:
+      - policies/vendors/google-analytics.yaml at cookies[0].lifetime
+          expected: string
+          received: nothing (the field is missing)
+          fix: add the required field "cookies[0].lifetime"
+      - policies/vendors/google-analytics.yaml at cookies[0].lifetme
+          expected: one of the keys name, lifetime, domain, path, description
+          received: unknown key "lifetme"
+          fix: did you mean "lifetime"? rename lifetme to lifetime"
+    `);
+  });
+
+  it("a text given as a string names the shape per language", () => {
+    const edit = (f: Files) => {
+      f[PURPOSES].purposes[2].description = "Statistics about how the site is used.";
+    };
+    expectActionable(diagnosticsOf(edit), PURPOSES, "purposes[2].description");
+    expect(render(edit)).toMatchInlineSnapshot(`
+      "policy has 1 error:
+      - policies/purposes.yaml at purposes[2].description
+          expected: a text per language: {fi, sv, en}
+          received: "Statistics about how the site is used."
+          fix: write "purposes[2].description" as one text per language: description: { fi: "…", sv: "…", en: "…" }"
+    `);
+  });
+
+  it("a missing translation is reported with the language", () => {
+    const edit = (f: Files) => {
+      delete f[PURPOSES].purposes[1].name.sv;
+    };
+    expectActionable(diagnosticsOf(edit), PURPOSES, "purposes[1].name.sv");
+    expect(render(edit)).toMatchInlineSnapshot(`
+      "policy has 1 error:
+      - policies/purposes.yaml at purposes[1].name.sv
+          expected: the sv translation: every visitor text is written in fi, sv, en
+          received: nothing (the field is missing)
+          fix: add sv: "…" under "purposes[1].name""
+    `);
+  });
+
+  it("a cookie description missing a translation is reported, not shown blank", () => {
+    const edit = (f: Files) => {
+      delete f[GA].cookies[0].description.en;
+    };
+    expectActionable(diagnosticsOf(edit), GA, "cookies[0].description.en");
+    expect(render(edit)).toMatchInlineSnapshot(`
+      "policy has 1 error:
+      - policies/vendors/google-analytics.yaml at cookies[0].description.en
+          expected: the en translation: a description is shown in fi, sv, en
+          received: nothing (the translation is missing)
+          fix: add en: "…" under cookies[0].description (the cookie declaration would show an empty cell)"
     `);
   });
 

@@ -1,0 +1,57 @@
+/**
+ * The JSON Schemas editors read (`npm run policy:schema`): every field an operator writes has a
+ * description, and purposes are an enum of the site's own purpose ids, so editors autocomplete.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { nodeAt } from "../../scripts/lib/schema-docs";
+import { schemaFiles } from "../../scripts/policy-schema";
+import { ROOT, TEST_POLICIES } from "./helpers";
+
+type Schema = { properties: Record<string, { description?: string; enum?: string[] }> };
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe("policy:schema", () => {
+  const files = schemaFiles(ROOT);
+  it.each(Object.keys(files))("%s describes every top-level field", (name) => {
+    const schema = JSON.parse(files[name] as string) as Schema;
+    const undocumented = Object.entries(schema.properties).filter(([, p]) => !p.description);
+    expect(undocumented.map(([k]) => k)).toEqual([]);
+  });
+
+  it("is what is committed in policies/schema/", () => {
+    for (const [name, text] of Object.entries(files))
+      expect(readFileSync(join(ROOT, "policies", "schema", name), "utf8")).toBe(text);
+  });
+
+  it("lists the site's own purposes as the enum of a vendor's purpose and of gpc.refuses", () => {
+    const root = mkdtempSync(join(tmpdir(), "gk-schema-"));
+    dirs.push(root);
+    cpSync(TEST_POLICIES, join(root, "policies"), { recursive: true });
+    const purposes = join(root, "policies", "purposes.yaml");
+    writeFileSync(
+      purposes,
+      readFileSync(purposes, "utf8").replace(
+        "purposes:\n",
+        "purposes:\n  - id: support\n    name: { fi: Tuki, sv: Stöd, en: Support }\n    description: { fi: Tuki, sv: Stöd, en: Support }\n",
+      ),
+    );
+    const generated = schemaFiles(root);
+    const vendor = JSON.parse(generated["vendor.schema.json"] as string);
+    expect(nodeAt(vendor, "purpose")?.enum).toEqual([
+      "support",
+      "necessary",
+      "functional",
+      "analytics",
+      "marketing",
+      "social",
+    ]);
+    const site = JSON.parse(generated["site.schema.json"] as string);
+    expect(nodeAt(site, "gpc.refuses[]")?.enum).toContain("support");
+  });
+});

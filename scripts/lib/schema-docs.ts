@@ -3,7 +3,7 @@
  * that `npm run policy:schema` generates, keyed by field path (`[]` for a list's items). The
  * reference itself is docs/POLICY.md; these are its one-line summaries.
  */
-const TEXT = "One text per language of the site: fi, sv, en.";
+const TEXT = "One text per language the site files list (languages), e.g. fi, sv, en.";
 
 export const SCHEMA_DOCS: Record<"purposes" | "site" | "vendor", Record<string, string>> = {
   purposes: {
@@ -40,6 +40,8 @@ export const SCHEMA_DOCS: Record<"purposes" | "site" | "vendor", Record<string, 
   site: {
     id: "The site's id: lowercase letters, digits and dashes.",
     version: "Bump to ask every visitor again: a consent given to another version counts as none.",
+    languages: "The languages visitors can read the site's texts in (fi, sv, en, de, …); each needs ui.texts.",
+    defaultLanguage: "The language for a visitor whose Accept-Language names none of languages.",
     hosts: 'Hosts this site policy applies to; "*" claims every host no other site file names.',
     consent: "The consent cookie and where consent may come from.",
     "consent.cookie": "Name of the gatekeeper's consent cookie.",
@@ -56,7 +58,7 @@ export const SCHEMA_DOCS: Record<"purposes" | "site" | "vendor", Record<string, 
     "ui.footerLink": 'true: a "cookie settings" link is injected at the end of every page.',
     "ui.privacyPolicy": "The site's privacy policy, linked from the declaration and the preferences page.",
     "ui.textVersion": "Bump when the banner's wording changes; recorded with each consent.",
-    "ui.texts": "Every text the visitor sees, per language.",
+    "ui.texts": "Every text the visitor sees, one block per language in languages.",
     measurementIds: "The site's own Google tag and measurement ids; only these are served first-party and relayed.",
     mode: '"enforce" removes; "shadow" changes nothing and logs what enforce would remove. GK_MODE overrides it.',
     csp: "The Content-Security-Policy per decision.",

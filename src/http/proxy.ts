@@ -130,7 +130,7 @@ function rewritePlan(page: {
         policy,
         site,
         decision,
-        lang: pickLanguage(request.headers.get("accept-language")),
+        lang: pickLanguage(request.headers.get("accept-language"), site),
         returnTo: pageUrl.pathname + pageUrl.search,
         nonce: pageNonce(page.response.headers),
         // Fetch Metadata: only a top-level document gets the banner, not an iframe or a fetch.

@@ -13,7 +13,7 @@ import {
   type VendorFile,
   vendorFileSchema,
 } from "./schema";
-import { didYouMean, isTextAt, keysAt, TEXT_LANGUAGES, TEXT_SHAPE } from "./schema-paths";
+import { didYouMean, isTextAt, keysAt, textShape } from "./schema-paths";
 import { silentSelectorProblem } from "./selectors";
 
 /** What the bundler produces: each file's parsed content, or the parse error it hit. */
@@ -47,7 +47,12 @@ const FIELD_FIXES: Record<string, string> = {
   docs: "link the vendor's https documentation page",
 };
 
-function issueToDiagnostic(file: string, issue: z.core.$ZodIssue, schema: z.ZodType): Diagnostic {
+function issueToDiagnostic(
+  file: string,
+  issue: z.core.$ZodIssue,
+  schema: z.ZodType,
+  languages: readonly string[],
+): Diagnostic {
   const path = formatPath(issue.path);
   const field = [...issue.path].reverse().find((k) => typeof k === "string") as string | undefined;
   const received = preview((issue as { input?: unknown }).input);
@@ -56,26 +61,19 @@ function issueToDiagnostic(file: string, issue: z.core.$ZodIssue, schema: z.ZodT
       return unknownKeys(file, issue.path, issue.keys, schema);
     case "invalid_type": {
       const missing = received === "nothing (the field is missing)";
-      // A visitor text: name the shape, and which translation is missing.
-      if (issue.expected === "object" && isTextAt(schema, issue.path))
+      // A visitor text: name the shape, in the languages the sites offer.
+      if (isTextAt(schema, issue.path)) {
+        const example = `${field}: { ${languages.map((l) => `${l}: "…"`).join(", ")} }`;
         return {
           file,
           path,
-          expected: `a text per language: ${TEXT_SHAPE}`,
+          expected: `a text per language: ${textShape(languages)}`,
           received,
           fix: missing
-            ? `add "${path}" with one text per language: ${field}: { ${TEXT_LANGUAGES.map((l) => `${l}: "…"`).join(", ")} }`
-            : `write "${path}" as one text per language: ${field}: { ${TEXT_LANGUAGES.map((l) => `${l}: "…"`).join(", ")} }`,
+            ? `add "${path}" with one text per language: ${example}`
+            : `write "${path}" as one text per language: ${example}`,
         };
-      const parent = issue.path.slice(0, -1);
-      if (missing && field && TEXT_LANGUAGES.includes(field) && isTextAt(schema, parent))
-        return {
-          file,
-          path,
-          expected: `the ${field} translation: every visitor text is written in ${TEXT_LANGUAGES.join(", ")}`,
-          received,
-          fix: `add ${field}: "…" under "${formatPath(parent)}"`,
-        };
+      }
       return {
         file,
         path,
@@ -153,7 +151,13 @@ function unknownKeys(file: string, at: readonly PropertyKey[], keys: readonly st
   };
 }
 
-function validate<T>(file: string, schema: z.ZodType<T>, data: unknown, out: Diagnostic[]): T | undefined {
+function validate<T>(
+  file: string,
+  schema: z.ZodType<T>,
+  data: unknown,
+  out: Diagnostic[],
+  languages: readonly string[] = [],
+): T | undefined {
   if (isParseError(data)) {
     out.push({
       file,
@@ -167,7 +171,7 @@ function validate<T>(file: string, schema: z.ZodType<T>, data: unknown, out: Dia
   }
   const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
-  for (const issue of result.error.issues) out.push(issueToDiagnostic(file, issue, schema));
+  for (const issue of result.error.issues) out.push(issueToDiagnostic(file, issue, schema, languages));
   return undefined;
 }
 
@@ -175,9 +179,21 @@ function isParseError(data: unknown): data is ParseError {
   return typeof data === "object" && data !== null && "$parseError" in data;
 }
 
+/** The languages the site files list, read before validation, for messages about texts. */
+function listedLanguages(files: PolicyFiles): string[] {
+  const listed = Object.entries(files)
+    .filter(([file]) => file.startsWith(SITE_DIR))
+    .flatMap(([, data]) => {
+      const languages = (data as { languages?: unknown } | null)?.languages;
+      return Array.isArray(languages) ? languages.filter((l): l is string => typeof l === "string") : [];
+    });
+  return [...new Set(listed)];
+}
+
 export function loadPolicy(files: PolicyFiles): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const names = Object.keys(files).sort();
+  const languages = listedLanguages(files);
 
   const purposesFile = files[PURPOSES_FILE];
   if (purposesFile === undefined)
@@ -191,16 +207,16 @@ export function loadPolicy(files: PolicyFiles): LoadResult {
   const purposes =
     purposesFile === undefined
       ? undefined
-      : validate(PURPOSES_FILE, purposesFileSchema, purposesFile, diagnostics)?.purposes;
+      : validate(PURPOSES_FILE, purposesFileSchema, purposesFile, diagnostics, languages)?.purposes;
 
   const sites: Array<{ file: string; site: SiteFile }> = [];
   const vendors: Array<{ file: string; vendor: VendorFile }> = [];
   for (const file of names) {
     if (file.startsWith(SITE_DIR)) {
-      const site = validate(file, siteFileSchema, files[file], diagnostics);
+      const site = validate(file, siteFileSchema, files[file], diagnostics, languages);
       if (site) sites.push({ file, site });
     } else if (file.startsWith(VENDOR_DIR)) {
-      const vendor = validate(file, vendorFileSchema, files[file], diagnostics);
+      const vendor = validate(file, vendorFileSchema, files[file], diagnostics, languages);
       if (vendor) vendors.push({ file, vendor });
     } else if (file !== PURPOSES_FILE) {
       diagnostics.push({
@@ -227,6 +243,7 @@ export function loadPolicy(files: PolicyFiles): LoadResult {
     .filter((f) => f.startsWith(VENDOR_DIR))
     .map((f) => f.slice(VENDOR_DIR.length).replace(/\.ya?ml$/, ""));
   if (purposes) checkReferences(purposes, sites, vendors, vendorFileIds, diagnostics);
+  if (purposes) checkLanguages(purposes, sites, vendors, diagnostics);
   if (diagnostics.length || !purposes) return { ok: false, diagnostics };
   return {
     ok: true,
@@ -369,20 +386,6 @@ function checkReferences(
         received: "no selectors",
         fix: 'add the container\'s selector to selectors, or use at: "body-end"',
       });
-    // A description may be left out, but once given it is given to every visitor, in each language.
-    vendor.cookies.forEach((cookie, i) => {
-      const description = cookie.description as Record<string, string | undefined> | undefined;
-      if (!description) return;
-      for (const lang of TEXT_LANGUAGES)
-        if (!description[lang])
-          out.push({
-            file,
-            path: `cookies[${i}].description.${lang}`,
-            expected: `the ${lang} translation: a description is shown in ${TEXT_LANGUAGES.join(", ")}`,
-            received: "nothing (the translation is missing)",
-            fix: `add ${lang}: "…" under cookies[${i}].description (the cookie declaration would show an empty cell)`,
-          });
-    });
     for (const [i, url] of vendor.urls.entries()) urlRule(url.toLowerCase(), { file, path: `urls[${i}]`, value: url });
     for (const [i, snippet] of vendor.inline.entries())
       inlineSnippet(normalizeInline(snippet), { file, path: `inline[${i}]`, value: snippet });
@@ -459,4 +462,69 @@ function checkConsentSources(file: string, site: SiteFile, purposes: Purpose[], 
       received: preview(site.records.retentionDays),
       fix: `set records.retentionDays to ${site.consent.lifetimeDays} or more`,
     });
+}
+
+/**
+ * Languages come from the site files: each site's default is one of its languages and has texts
+ * for each; every purpose and vendor text (names, descriptions, placeholders, cookie
+ * descriptions) is given in every language any site offers, so no visitor meets a blank.
+ */
+function checkLanguages(
+  purposes: Purpose[],
+  sites: Array<{ file: string; site: SiteFile }>,
+  vendors: Array<{ file: string; vendor: VendorFile }>,
+  out: Diagnostic[],
+): void {
+  const offeredBy = new Map<string, string>();
+  for (const { file, site } of sites) {
+    if (!site.languages.includes(site.defaultLanguage))
+      out.push({
+        file,
+        path: "defaultLanguage",
+        expected: `one of the site's languages: ${site.languages.join(", ")}`,
+        received: preview(site.defaultLanguage),
+        fix: `add ${site.defaultLanguage} to languages, or set defaultLanguage to one of them`,
+      });
+    site.languages.forEach((lang, i) => {
+      if (!offeredBy.has(lang)) offeredBy.set(lang, file);
+      if (site.languages.indexOf(lang) !== i)
+        out.push({
+          file,
+          path: `languages[${i}]`,
+          expected: "each language once",
+          received: preview(lang),
+          fix: "remove the second entry",
+        });
+      if (!site.ui.texts[lang])
+        out.push({
+          file,
+          path: `ui.texts.${lang}`,
+          expected: `the site's texts in ${lang}, a language it lists`,
+          received: "nothing (the texts are missing)",
+          fix: `add ui.texts.${lang} with every key (copy the ${site.defaultLanguage} block and translate it), or remove ${lang} from languages`,
+        });
+    });
+  }
+  const need = (file: string, path: string, text: Readonly<Record<string, string>> | undefined) => {
+    if (!text) return;
+    for (const [lang, site] of offeredBy)
+      if (!text[lang])
+        out.push({
+          file,
+          path: `${path}.${lang}`,
+          expected: `the ${lang} translation: ${site} lists ${lang} in languages`,
+          received: "nothing (the translation is missing)",
+          fix: `add ${lang}: "…" under ${path}`,
+        });
+  };
+  purposes.forEach((p, i) => {
+    need(PURPOSES_FILE, `purposes[${i}].name`, p.name);
+    need(PURPOSES_FILE, `purposes[${i}].description`, p.description);
+  });
+  for (const { file, vendor } of vendors) {
+    // A cookie's description may be left out, but once given it is given to every visitor.
+    for (const [i, c] of vendor.cookies.entries()) need(file, `cookies[${i}].description`, c.description);
+    need(file, "placeholder.text", vendor.placeholder?.text);
+    need(file, "placeholder.button", vendor.placeholder?.button);
+  }
 }

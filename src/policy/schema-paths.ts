@@ -4,7 +4,6 @@
  * schema definitions, so it follows src/policy/schema.ts without a second list.
  */
 import type { z } from "zod";
-import { purposeSchema } from "./schema";
 
 interface Def {
   type: string;
@@ -52,24 +51,18 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[
   return d.type === "object" && d.shape ? Object.keys(d.shape) : undefined;
 }
 
-/** The languages every visitor text is written in: the keys of a purpose's name. */
-export const TEXT_LANGUAGES: readonly string[] = Object.keys(purposeSchema.shape.name.shape);
-
-/** True when the field at `path` is a text per language ({fi, sv, en}). */
+/** True when the field at `path` is a visitor text: one string per language. */
 export function isTextAt(schema: z.ZodType, path: readonly PropertyKey[]): boolean {
-  const keys = keysAt(schema, path);
-  return (
-    keys !== undefined &&
-    keys.length === TEXT_LANGUAGES.length &&
-    keys.every((k) => {
-      const field = schemaAt(schema, [...path, k]);
-      return TEXT_LANGUAGES.includes(k) && field !== undefined && def(unwrap(field)).type === "string";
-    })
-  );
+  const s = schemaAt(schema, path);
+  if (!s) return false;
+  const d = def(unwrap(s));
+  return d.type === "record" && d.valueType !== undefined && def(unwrap(d.valueType)).type === "string";
 }
 
-/** The text shape as operators write it: `{fi, sv, en}`. */
-export const TEXT_SHAPE = `{${TEXT_LANGUAGES.join(", ")}}`;
+/** The text shape as operators write it, for the languages the sites offer: `{fi, sv, en}`. */
+export function textShape(languages: readonly string[]): string {
+  return `{${languages.join(", ")}}`;
+}
 
 /**
  * The allowed key an unknown one was most likely meant to be: a typo (edit distance at most 2,

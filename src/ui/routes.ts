@@ -1,6 +1,6 @@
 /**
  * The gatekeeper's own pages: /__gk/preferences, /__gk/cookies and /__gk/consent/receipt. The
- * site's texts in the visitor's language (`?lang=`, else Accept-Language, else Finnish), our
+ * site's texts in the visitor's language (`?lang=`, else Accept-Language, else the site's default), our
  * strict CSP, no caching, and 503 where no valid site policy covers the host. And the client API
  * (docs/CLIENT-API.md): GET /__gk/consent, the visitor's state as JSON, and GET /__gk/consent.js,
  * the script that defines `window.gatekeeper`.
@@ -43,10 +43,10 @@ const PAGE_HEADERS = {
   vary: "Cookie, Accept-Language",
 };
 
-/** `?lang=` on our own pages, else Accept-Language, else Finnish. */
-function languageOf(request: Request): Language {
+/** `?lang=` on our own pages, else Accept-Language, else the site's default language. */
+function languageOf(request: Request, site: SiteFile): Language {
   const chosen = new URL(request.url).searchParams.get("lang");
-  return isLanguage(chosen) ? chosen : pickLanguage(request.headers.get("accept-language"));
+  return isLanguage(chosen, site) ? chosen : pickLanguage(request.headers.get("accept-language"), site);
 }
 
 export function registerPageRoutes(app: Hono<{ Bindings: Env }>, { policy, decide }: PageRouteDeps): void {
@@ -66,11 +66,14 @@ export function registerPageRoutes(app: Hono<{ Bindings: Env }>, { policy, decid
         status: 503,
         headers: { "content-type": "text/plain; charset=utf-8" },
       });
-    const lang = languageOf(request);
+    const lang = languageOf(request, site);
     const { title, body } = await render({ decision, site, url, lang, texts: textsFor(site, lang) });
-    return new Response(renderPage({ title, lang, path: url.pathname, query: url.searchParams, body }), {
-      headers: PAGE_HEADERS,
-    });
+    return new Response(
+      renderPage({ title, lang, languages: site.languages, path: url.pathname, query: url.searchParams, body }),
+      {
+        headers: PAGE_HEADERS,
+      },
+    );
   };
 
   app.get("/__gk/consent/receipt", (c) =>

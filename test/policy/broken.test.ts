@@ -145,9 +145,9 @@ describe("broken policies: what the operator reads", () => {
     expect(render(edit)).toMatchInlineSnapshot(`
       "policy has 1 error:
       - policies/purposes.yaml at purposes[1].name.sv
-          expected: the sv translation: every visitor text is written in fi, sv, en
-          received: nothing (the field is missing)
-          fix: add sv: "…" under "purposes[1].name""
+          expected: the sv translation: policies/sites/default.yaml lists sv in languages
+          received: nothing (the translation is missing)
+          fix: add sv: "…" under purposes[1].name"
     `);
   });
 
@@ -159,9 +159,9 @@ describe("broken policies: what the operator reads", () => {
     expect(render(edit)).toMatchInlineSnapshot(`
       "policy has 1 error:
       - policies/vendors/google-analytics.yaml at cookies[0].description.en
-          expected: the en translation: a description is shown in fi, sv, en
+          expected: the en translation: policies/sites/default.yaml lists en in languages
           received: nothing (the translation is missing)
-          fix: add en: "…" under cookies[0].description (the cookie declaration would show an empty cell)"
+          fix: add en: "…" under cookies[0].description"
     `);
   });
 

@@ -139,7 +139,7 @@ selectors: []
 # or withdraws the purpose. name: * stands for any run of characters; lifetime: an ISO 8601
 # duration (P1Y, P13M, P7D, PT30M) or session; domain: host (the default), parent (set on the
 # registrable domain, as analytics cookies often are) or a domain; path: default /; description:
-# one line each in fi, sv and en. Example:
+# one line in each language the site files list (languages). Example:
 ${comment(example("cookies"))}
 cookies: []
 

@@ -24,6 +24,15 @@ describe("policy:schema", () => {
     expect(undocumented.map(([k]) => k)).toEqual([]);
   });
 
+  it("names the site's languages as the keys of every visitor text", () => {
+    const purposes = JSON.parse(files["purposes.schema.json"] as string);
+    expect(Object.keys(nodeAt(purposes, "purposes[].name")?.properties ?? {})).toEqual(["fi", "sv", "en"]);
+    const site = JSON.parse(files["site.schema.json"] as string);
+    expect(Object.keys(nodeAt(site, "ui.texts")?.properties ?? {})).toEqual(["fi", "sv", "en"]);
+    const vendor = JSON.parse(files["vendor.schema.json"] as string);
+    expect(Object.keys(nodeAt(vendor, "cookies[].description")?.properties ?? {})).toEqual(["fi", "sv", "en"]);
+  });
+
   it("lists the site's own purposes as the enum of a vendor's purpose and of gpc.refuses", () => {
     const root = mkdtempSync(join(tmpdir(), "gk-schema-"));
     dirs.push(root);

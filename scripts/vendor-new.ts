@@ -184,7 +184,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const dirFlag = args.indexOf("--dir");
   const root = resolve(dirFlag > -1 ? (args[dirFlag + 1] ?? ".") : ".");
-  const ids = args.filter((_, i) => i !== dirFlag && i !== dirFlag + 1);
+  const ids = dirFlag > -1 ? args.filter((_, i) => i !== dirFlag && i !== dirFlag + 1) : args;
   const result = ids.length > 1 ? { error: `one id at a time (given: ${ids.join(" ")})` } : createVendor(root, ids[0]);
   if ("error" in result) {
     console.error(`vendor:new: ${result.error}`);

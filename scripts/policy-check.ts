@@ -2,6 +2,7 @@
 /**
  * `npm run policy:check`: validates every file in policies/ and prints every error at once,
  * each with file, field path, what was expected and how to fix it. Exits 1 on any error.
+ * Every vendor selector is parsed by lol-html itself, in workerd, exactly as the worker parses it.
  * Also fails when policies/schema/ (the JSON Schemas for editors) is out of date.
  *   npm run policy:check [-- --dir <project root>]
  */
@@ -10,15 +11,18 @@ import { join, resolve } from "node:path";
 import { renderDiagnostics } from "../src/policy/diagnostics";
 import { loadPolicy } from "../src/policy/load";
 // @ts-expect-error plain ESM helper without types
-import { readPolicyFiles } from "./lib/policy-files.mjs";
+import { lineOf, readPolicyFiles, readPolicySources } from "./lib/policy-files.mjs";
+import { runtimeSelectorDiagnostics } from "./lib/runtime-selectors";
 import { schemaFiles } from "./policy-schema";
 
 const dirFlag = process.argv.indexOf("--dir");
 const root = resolve(dirFlag > -1 ? (process.argv[dirFlag + 1] ?? ".") : ".");
-const result = loadPolicy(readPolicyFiles(root));
-const diagnostics = result.ok ? [] : [...result.diagnostics];
+const files = readPolicyFiles(root);
+const result = loadPolicy(files);
+// The check is the runtime: every selector is parsed by lol-html in workerd, as the worker would.
+const diagnostics = [...(result.ok ? [] : result.diagnostics), ...(await runtimeSelectorDiagnostics(files))];
 if (dirFlag === -1) {
-  for (const [name, text] of Object.entries(schemaFiles())) {
+  for (const [name, text] of Object.entries(schemaFiles(root))) {
     let current = "";
     try {
       current = readFileSync(join(root, "policies", "schema", name), "utf8");
@@ -31,6 +35,15 @@ if (dirFlag === -1) {
         received: current ? "an outdated copy" : "no file",
         fix: "run npm run policy:schema and commit the result",
       });
+  }
+}
+// Each diagnostic's line in its file, so an editor can jump there (file:line).
+const sources: Record<string, string> = readPolicySources(root);
+for (const d of diagnostics) {
+  const text = sources[d.file];
+  if (d.line === undefined && text !== undefined) {
+    const line = lineOf(text, d.path);
+    if (line !== undefined) d.line = line;
   }
 }
 if (diagnostics.length) {

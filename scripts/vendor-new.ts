@@ -139,7 +139,7 @@ selectors: []
 # or withdraws the purpose. name: * stands for any run of characters; lifetime: an ISO 8601
 # duration (P1Y, P13M, P7D, PT30M) or session; domain: host (the default), parent (set on the
 # registrable domain, as analytics cookies often are) or a domain; path: default /; description:
-# one line each in fi, sv and en. Example:
+# one line in each language the site files list (languages). Example:
 ${comment(example("cookies"))}
 cookies: []
 
@@ -184,7 +184,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const dirFlag = args.indexOf("--dir");
   const root = resolve(dirFlag > -1 ? (args[dirFlag + 1] ?? ".") : ".");
-  const ids = args.filter((_, i) => i !== dirFlag && i !== dirFlag + 1);
+  const ids = dirFlag > -1 ? args.filter((_, i) => i !== dirFlag && i !== dirFlag + 1) : args;
   const result = ids.length > 1 ? { error: `one id at a time (given: ${ids.join(" ")})` } : createVendor(root, ids[0]);
   if ("error" in result) {
     console.error(`vendor:new: ${result.error}`);

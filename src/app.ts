@@ -11,6 +11,7 @@ import { registerCspRoutes } from "./csp/routes";
 import { errorPage } from "./http/error-page";
 import { proxy } from "./http/proxy";
 import type { ActivePolicy } from "./policy/active";
+import { readOverrides, withOverrides } from "./policy/overrides";
 import { registerHealthRoute } from "./policy/routes";
 import { registerPageRoutes } from "./ui/routes";
 
@@ -24,17 +25,22 @@ export interface AppOptions {
   now?: () => number;
   /** The consent-bucket cache; caches.default unless a test injects one. */
   cache?: Cache;
+  /** The worker's vars, for the per-environment overrides GK_MODE and GK_CSP_MODE. */
+  vars?: Readonly<Record<string, unknown>>;
 }
 
 export function createApp(options: AppOptions) {
-  const { policy, diagnostics } = options.policy;
+  const { diagnostics } = options.policy;
+  // Applied once, like the policy: every route reads the effective mode and CSP mode.
+  const overrides = readOverrides(options.vars);
+  const policy = withOverrides(options.policy.policy, overrides);
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   // The one decision point: every route reads this value, never the cookie.
   const decideFor = (request: Request): Decision =>
     decide(policy, { host: new URL(request.url).hostname, headers: request.headers }, now());
   const app = new Hono<{ Bindings: Env }>();
 
-  registerHealthRoute(app, { diagnostics, decide: decideFor });
+  registerHealthRoute(app, { diagnostics, overrides, decide: decideFor });
   registerConsentRoutes(app, { policy, decide: decideFor, now });
   registerPageRoutes(app, { policy, decide: decideFor });
   registerBeaconRoutes(app, { policy, decide: decideFor, vendorFetch: options.vendorFetch });

@@ -96,6 +96,8 @@ export async function auditTarget(
   const auditor = await startAuditor(root, policyDir);
   try {
     const response = await auditor.audit({ html: page.html, pageUrl: page.url, states });
+    // What only the runtime can tell (a selector lol-html rejects) fails the audit like the check.
+    if (response.diagnostics.length) return { diagnostics: renderDiagnostics(response.diagnostics) };
     return { report: buildReport(opts.target, page.url, response), policy: loaded.policy };
   } finally {
     await auditor.dispose();

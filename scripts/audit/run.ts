@@ -39,7 +39,16 @@ export async function startAuditor(root = ROOT, policyDir?: string): Promise<Aud
     logLevel: "error",
   });
   const script = bundle.outputFiles[0]?.text ?? "";
-  const mf = new Miniflare({ modules: true, script, compatibilityDate: compatibilityDate(root) });
+  const mf = new Miniflare({
+    modules: true,
+    script,
+    compatibilityDate: compatibilityDate(root),
+    // The worker's own log (a failed policy's diagnostics) comes back in its answer instead.
+    handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
+      stdout.resume();
+      stderr.resume();
+    },
+  });
   const files = readPolicyFiles(root, policyDir) as Record<string, unknown>;
   return {
     async audit(request) {

@@ -2,7 +2,9 @@
  * What the audit CLI (Node) and the audit worker (workerd) say to each other. Types only: this
  * file is compiled into both.
  */
+
 import type { Observation } from "../../src/html/observation";
+import type { Diagnostic } from "../../src/policy/diagnostics";
 
 /** One consent state to run the gate under: its name and the optional purposes it allows. */
 export interface AuditState {
@@ -42,6 +44,8 @@ export interface AuditStateResult {
 export interface AuditResponse {
   site: { id: string; version: number } | null;
   failsafe: boolean;
+  /** Why the policy failed closed (lol-html's verdict on selectors included); empty when valid. */
+  diagnostics: Diagnostic[];
   purposes: Array<{ id: string; required: boolean }>;
   /** Vendor id → its purpose. */
   vendorPurposes: Record<string, string>;

@@ -18,7 +18,7 @@ const DEFAULT_INLINE_LIMIT = 1024 * 1024;
 const AUDIT_CONSENT_ID = "AAAAAAAAAAAAAAAAAAAAAA";
 
 async function audit(input: AuditRequest): Promise<AuditResponse> {
-  const { policy } = activatePolicy(input.files as PolicyFiles);
+  const { policy, diagnostics } = activatePolicy(input.files as PolicyFiles);
   const pageUrl = new URL(input.pageUrl);
   const site = policy.failsafe ? undefined : siteFor(policy, pageUrl.hostname);
   const states: AuditStateResult[] = [];
@@ -59,6 +59,7 @@ async function audit(input: AuditRequest): Promise<AuditResponse> {
   return {
     site: site ? { id: site.id, version: site.version } : null,
     failsafe: policy.failsafe,
+    diagnostics: [...diagnostics],
     purposes: policy.purposes.map((p) => ({ id: p.id, required: p.required === true })),
     vendorPurposes: Object.fromEntries(policy.vendors.map((v) => [v.id, v.purpose])),
     states,

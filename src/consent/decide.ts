@@ -81,7 +81,9 @@ export function decide(policy: CompiledPolicy, request: DecisionInput, nowSecond
       for (const id of site.gpc.refuses) allowed.delete(id);
     }
   }
-  const refused = policy.vendors.map((v) => !allowed.has(v.purpose));
+  // Under the failsafe every vendor is refused, those of required purposes too: it keeps only
+  // the site's own first-party requests.
+  const refused = policy.vendors.map((v) => policy.failsafe || !allowed.has(v.purpose));
   return { allowed, refused, basis, consent, source, gpc, site };
 }
 

@@ -73,7 +73,10 @@ async function postConsent(c: Context<{ Bindings: Env }>, { policy, decide, now 
     policyVersion: site.version,
     purposes: form.purposes,
     source: "gatekeeper",
-    lang: langs.length === 1 && isLanguage(langs[0]) ? langs[0] : pickLanguage(request.headers.get("accept-language")),
+    lang:
+      langs.length === 1 && isLanguage(langs[0], site)
+        ? langs[0]
+        : pickLanguage(request.headers.get("accept-language"), site),
     textVersion: site.ui.textVersion,
   };
   recordConsent(c.env?.CONSENT_DB, record, site.records.retentionDays, backgroundOf(c));

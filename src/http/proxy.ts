@@ -79,7 +79,7 @@ export function proxy({ policy, decide, fetch: originFetch, cache: injectedCache
     const cacheRule = shadow ? null : cacheRuleFor(policy, site, pageUrl.pathname);
     let cacheOutcome: CacheOutcome = bypass(shadow ? "shadow" : "off");
     let bucket: Bucket | null = null;
-    if (cacheRule) {
+    if (cacheRule && site) {
       const refused = requestBypass(request, cacheRule);
       if (refused) cacheOutcome = bypass(refused);
       else {
@@ -89,7 +89,7 @@ export function proxy({ policy, decide, fetch: originFetch, cache: injectedCache
             decision,
             url: pageUrl,
             origin,
-            lang: pickLanguage(request.headers.get("accept-language")),
+            lang: pickLanguage(request.headers.get("accept-language"), site),
             topLevel: isTopLevel(request),
             deployVersion: env?.CF_VERSION_METADATA?.id ?? "local",
             policyDigest: await policyDigest(policy),
@@ -286,7 +286,7 @@ function rewritePlan(page: {
         policy,
         site,
         decision,
-        lang: pickLanguage(request.headers.get("accept-language")),
+        lang: pickLanguage(request.headers.get("accept-language"), site),
         returnTo: pageUrl.pathname + pageUrl.search,
         nonce: pageNonce(page.response.headers),
         topLevel: isTopLevel(request),

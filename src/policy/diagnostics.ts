@@ -7,6 +7,8 @@ export interface Diagnostic {
   file: string;
   /** Field path inside the file, e.g. `cookies[2].lifetime`; empty for the file itself. */
   path: string;
+  /** 1-based line in the file, where known (the check reads the YAML source; the worker has none). */
+  line?: number;
   expected: string;
   received: string;
   fix: string;
@@ -37,7 +39,7 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[]): string {
   if (diagnostics.length === 0) return "policy ok";
   const lines = [`policy has ${diagnostics.length} error${diagnostics.length === 1 ? "" : "s"}:`];
   for (const d of diagnostics) {
-    lines.push(`- ${d.file}${d.path ? ` at ${d.path}` : ""}`);
+    lines.push(`- ${d.file}${d.line ? `:${d.line}` : ""}${d.path ? ` at ${d.path}` : ""}`);
     lines.push(`    expected: ${d.expected}`);
     lines.push(`    received: ${d.received}`);
     lines.push(`    fix: ${d.fix}`);

@@ -13,12 +13,15 @@ import {
   type VendorFile,
   vendorFileSchema,
 } from "./schema";
+import { didYouMean, isTextAt, keysAt, textShape } from "./schema-paths";
 import { silentSelectorProblem } from "./selectors";
 
 /** What the bundler produces: each file's parsed content, or the parse error it hit. */
 export type PolicyFiles = Readonly<Record<string, unknown>>;
 export interface ParseError {
   $parseError: string;
+  /** The line where the problem starts. */
+  $line?: number;
 }
 
 export interface Policy {
@@ -44,33 +47,45 @@ const FIELD_FIXES: Record<string, string> = {
   docs: "link the vendor's https documentation page",
 };
 
-function issueToDiagnostic(file: string, issue: z.core.$ZodIssue): Diagnostic {
+function issueToDiagnostic(
+  file: string,
+  issue: z.core.$ZodIssue,
+  schema: z.ZodType,
+  languages: readonly string[],
+): Diagnostic {
   const path = formatPath(issue.path);
   const field = [...issue.path].reverse().find((k) => typeof k === "string") as string | undefined;
   const received = preview((issue as { input?: unknown }).input);
   switch (issue.code) {
     case "unrecognized_keys":
-      return {
-        file,
-        // The key's own path when there is one key, so the heading names the field.
-        path: issue.keys.length === 1 ? formatPath([...issue.path, issue.keys[0] as string]) : path,
-        expected: "only the documented keys",
-        received: `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`,
-        fix: `remove or rename ${issue.keys.join(", ")}; see the policy file reference in README.md`,
-      };
-    case "invalid_type":
+      return unknownKeys(file, issue.path, issue.keys, schema);
+    case "invalid_type": {
+      const missing = received === "nothing (the field is missing)";
+      // A visitor text: name the shape, in the languages the sites offer.
+      if (isTextAt(schema, issue.path)) {
+        const example = `${field}: { ${languages.map((l) => `${l}: "…"`).join(", ")} }`;
+        return {
+          file,
+          path,
+          expected: `a text per language: ${textShape(languages)}`,
+          received,
+          fix: missing
+            ? `add "${path}" with one text per language: ${example}`
+            : `write "${path}" as one text per language: ${example}`,
+        };
+      }
       return {
         file,
         path,
         expected: issue.expected,
         received,
-        fix:
-          received === "nothing (the field is missing)"
-            ? `add the required field "${path}"`
-            : path === ""
-              ? "write the file as a YAML mapping of the documented keys (key: value lines)"
-              : `change "${path}" to ${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`,
+        fix: missing
+          ? `add the required field "${path}"`
+          : path === ""
+            ? "write the file as a YAML mapping of the documented keys (key: value lines)"
+            : `change "${path}" to ${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected}`,
       };
+    }
     case "invalid_value":
       return {
         file,
@@ -118,11 +133,36 @@ function issueToDiagnostic(file: string, issue: z.core.$ZodIssue): Diagnostic {
   }
 }
 
-function validate<T>(file: string, schema: z.ZodType<T>, data: unknown, out: Diagnostic[]): T | undefined {
+/** Unknown keys: the keys allowed there, and the one each was most likely meant to be. */
+function unknownKeys(file: string, at: readonly PropertyKey[], keys: readonly string[], schema: z.ZodType): Diagnostic {
+  const allowed = keysAt(schema, at) ?? [];
+  const guesses = keys.map((k) => [k, didYouMean(k, allowed)] as const);
+  const renames = guesses.flatMap(([k, g]) => (g ? [`did you mean "${g}"? rename ${k} to ${g}`] : []));
+  const others = guesses.filter(([, g]) => !g).map(([k]) => k);
+  return {
+    file,
+    // The key's own path when there is one key, so the heading names the field.
+    path: keys.length === 1 ? formatPath([...at, keys[0] as string]) : formatPath(at),
+    expected: allowed.length ? `one of the keys ${allowed.join(", ")}` : "only the documented keys",
+    received: `unknown key${keys.length > 1 ? "s" : ""} ${keys.map((k) => `"${k}"`).join(", ")}`,
+    fix: [...renames, ...(others.length ? [`remove or rename ${others.join(", ")}; see docs/POLICY.md`] : [])].join(
+      "; ",
+    ),
+  };
+}
+
+function validate<T>(
+  file: string,
+  schema: z.ZodType<T>,
+  data: unknown,
+  out: Diagnostic[],
+  languages: readonly string[] = [],
+): T | undefined {
   if (isParseError(data)) {
     out.push({
       file,
       path: "",
+      ...(data.$line ? { line: data.$line } : {}),
       expected: "a YAML document",
       received: `a file that does not parse: ${data.$parseError}`,
       fix: "fix the YAML syntax at the line and column given",
@@ -131,7 +171,7 @@ function validate<T>(file: string, schema: z.ZodType<T>, data: unknown, out: Dia
   }
   const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
-  for (const issue of result.error.issues) out.push(issueToDiagnostic(file, issue));
+  for (const issue of result.error.issues) out.push(issueToDiagnostic(file, issue, schema, languages));
   return undefined;
 }
 
@@ -139,9 +179,21 @@ function isParseError(data: unknown): data is ParseError {
   return typeof data === "object" && data !== null && "$parseError" in data;
 }
 
+/** The languages the site files list, read before validation, for messages about texts. */
+function listedLanguages(files: PolicyFiles): string[] {
+  const listed = Object.entries(files)
+    .filter(([file]) => file.startsWith(SITE_DIR))
+    .flatMap(([, data]) => {
+      const languages = (data as { languages?: unknown } | null)?.languages;
+      return Array.isArray(languages) ? languages.filter((l): l is string => typeof l === "string") : [];
+    });
+  return [...new Set(listed)];
+}
+
 export function loadPolicy(files: PolicyFiles): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const names = Object.keys(files).sort();
+  const languages = listedLanguages(files);
 
   const purposesFile = files[PURPOSES_FILE];
   if (purposesFile === undefined)
@@ -155,16 +207,16 @@ export function loadPolicy(files: PolicyFiles): LoadResult {
   const purposes =
     purposesFile === undefined
       ? undefined
-      : validate(PURPOSES_FILE, purposesFileSchema, purposesFile, diagnostics)?.purposes;
+      : validate(PURPOSES_FILE, purposesFileSchema, purposesFile, diagnostics, languages)?.purposes;
 
   const sites: Array<{ file: string; site: SiteFile }> = [];
   const vendors: Array<{ file: string; vendor: VendorFile }> = [];
   for (const file of names) {
     if (file.startsWith(SITE_DIR)) {
-      const site = validate(file, siteFileSchema, files[file], diagnostics);
+      const site = validate(file, siteFileSchema, files[file], diagnostics, languages);
       if (site) sites.push({ file, site });
     } else if (file.startsWith(VENDOR_DIR)) {
-      const vendor = validate(file, vendorFileSchema, files[file], diagnostics);
+      const vendor = validate(file, vendorFileSchema, files[file], diagnostics, languages);
       if (vendor) vendors.push({ file, vendor });
     } else if (file !== PURPOSES_FILE) {
       diagnostics.push({
@@ -191,6 +243,7 @@ export function loadPolicy(files: PolicyFiles): LoadResult {
     .filter((f) => f.startsWith(VENDOR_DIR))
     .map((f) => f.slice(VENDOR_DIR.length).replace(/\.ya?ml$/, ""));
   if (purposes) checkReferences(purposes, sites, vendors, vendorFileIds, diagnostics);
+  if (purposes) checkLanguages(purposes, sites, vendors, diagnostics);
   if (diagnostics.length || !purposes) return { ok: false, diagnostics };
   return {
     ok: true,
@@ -409,4 +462,69 @@ function checkConsentSources(file: string, site: SiteFile, purposes: Purpose[], 
       received: preview(site.records.retentionDays),
       fix: `set records.retentionDays to ${site.consent.lifetimeDays} or more`,
     });
+}
+
+/**
+ * Languages come from the site files: each site's default is one of its languages and has texts
+ * for each; every purpose and vendor text (names, descriptions, placeholders, cookie
+ * descriptions) is given in every language any site offers, so no visitor meets a blank.
+ */
+function checkLanguages(
+  purposes: Purpose[],
+  sites: Array<{ file: string; site: SiteFile }>,
+  vendors: Array<{ file: string; vendor: VendorFile }>,
+  out: Diagnostic[],
+): void {
+  const offeredBy = new Map<string, string>();
+  for (const { file, site } of sites) {
+    if (!site.languages.includes(site.defaultLanguage))
+      out.push({
+        file,
+        path: "defaultLanguage",
+        expected: `one of the site's languages: ${site.languages.join(", ")}`,
+        received: preview(site.defaultLanguage),
+        fix: `add ${site.defaultLanguage} to languages, or set defaultLanguage to one of them`,
+      });
+    site.languages.forEach((lang, i) => {
+      if (!offeredBy.has(lang)) offeredBy.set(lang, file);
+      if (site.languages.indexOf(lang) !== i)
+        out.push({
+          file,
+          path: `languages[${i}]`,
+          expected: "each language once",
+          received: preview(lang),
+          fix: "remove the second entry",
+        });
+      if (!site.ui.texts[lang])
+        out.push({
+          file,
+          path: `ui.texts.${lang}`,
+          expected: `the site's texts in ${lang}, a language it lists`,
+          received: "nothing (the texts are missing)",
+          fix: `add ui.texts.${lang} with every key (copy the ${site.defaultLanguage} block and translate it), or remove ${lang} from languages`,
+        });
+    });
+  }
+  const need = (file: string, path: string, text: Readonly<Record<string, string>> | undefined) => {
+    if (!text) return;
+    for (const [lang, site] of offeredBy)
+      if (!text[lang])
+        out.push({
+          file,
+          path: `${path}.${lang}`,
+          expected: `the ${lang} translation: ${site} lists ${lang} in languages`,
+          received: "nothing (the translation is missing)",
+          fix: `add ${lang}: "…" under ${path}`,
+        });
+  };
+  purposes.forEach((p, i) => {
+    need(PURPOSES_FILE, `purposes[${i}].name`, p.name);
+    need(PURPOSES_FILE, `purposes[${i}].description`, p.description);
+  });
+  for (const { file, vendor } of vendors) {
+    // A cookie's description may be left out, but once given it is given to every visitor.
+    for (const [i, c] of vendor.cookies.entries()) need(file, `cookies[${i}].description`, c.description);
+    need(file, "placeholder.text", vendor.placeholder?.text);
+    need(file, "placeholder.button", vendor.placeholder?.button);
+  }
 }

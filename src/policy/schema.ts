@@ -24,7 +24,14 @@ const MEASUREMENT_ID = /^[A-Z]{1,4}-[A-Z0-9-]{3,40}$/;
 /** ISO 8601 durations the declaration can put into words: P2Y, P13M, P7D, PT24H, PT1M. */
 const DURATION = /^(session|P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?)$/;
 
-const text = z.object({ fi: z.string().min(1), sv: z.string().min(1), en: z.string().min(1) }).strict();
+/** A language tag as sites list them (`fi`, `sv`, `en`, `de`, `pt-BR`): Intl words durations in it. */
+export const LANGUAGE = /^[a-z]{2,3}(-[A-Z]{2})?$/;
+const language = z.string().regex(LANGUAGE);
+/**
+ * A visitor text, one per language: `{ fi: …, sv: …, en: … }`. Which languages are needed is the
+ * sites' `languages` (checked in ./load.ts), not a list in code.
+ */
+const text = z.record(language, z.string().min(1));
 
 export const purposeSchema = z
   .object({
@@ -44,7 +51,7 @@ export const cookieSchema = z
     /** `host`: host-only cookie; `parent`: set on the registrable domain (as GA does); or a domain. */
     domain: z.union([z.enum(["host", "parent"]), z.string().regex(HOST_PATTERN)]).default("host"),
     path: z.string().startsWith("/").default("/"),
-    description: text.partial().optional(),
+    description: text.optional(),
   })
   .strict();
 
@@ -297,6 +304,9 @@ export const TEXT_KEYS = [
   "consentSource",
   "language",
   "textVersion",
+  "lifetimeSession",
+  "domainHost",
+  "domainParent",
 ] as const;
 const uiTexts = z.object(Object.fromEntries(TEXT_KEYS.map((k) => [k, z.string().min(1).max(2000)]))).strict();
 
@@ -316,6 +326,9 @@ export const siteFileSchema = z
     id: z.string().regex(VENDOR_ID),
     /** Bump to ask every visitor again; a cookie given to another version counts as no consent. */
     version: z.number().int().min(1).max(999_999_999),
+    /** The languages visitors can read the site's texts in, and the one for everyone else. */
+    languages: z.array(language).min(1),
+    defaultLanguage: language,
     /** Hosts this site policy applies to; `*` claims every host no other site file names. */
     hosts: z.array(z.union([z.literal("*"), z.string().regex(HOST_PATTERN)])).min(1),
     consent: z
@@ -358,7 +371,7 @@ export const siteFileSchema = z
         privacyPolicy: z.url({ protocol: /^https?$/ }),
         /** Bump when the banner's wording changes; recorded with each consent. */
         textVersion: z.number().int().min(1),
-        texts: z.object({ fi: uiTexts, sv: uiTexts, en: uiTexts }).strict(),
+        texts: z.record(language, uiTexts),
       })
       .strict(),
     /**

@@ -2,7 +2,7 @@
  * Selectors lol-html accepts but silently never matches. A vendor selector that never matches
  * leaves the vendor's elements in the page, so the policy check refuses these outright. (Whether
  * lol-html accepts a selector at all is asked of the runtime when the policy is activated:
- * ./active.ts invalidSelectors.)
+ * ./selector-check.ts.)
  *
  * Measured against the runtime's HTMLRewriter (docs/SECURITY.md, O2): a combinator inside
  * `:not()` (`p:not(div p)`, `p:not(div > p)`) parses, and then the whole selector matches no

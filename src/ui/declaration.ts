@@ -5,7 +5,7 @@
  */
 import type { Purpose, SiteFile, VendorFile } from "../policy/schema";
 import { html } from "./html";
-import type { Language } from "./language";
+import { type Language, say } from "./language";
 import { formatLifetime } from "./lifetime";
 import type { Texts } from "./texts";
 
@@ -34,16 +34,14 @@ export function declarationSections(
   });
 }
 
-const DOMAIN_WORDS: Record<Language, { host: string; parent: string }> = {
-  fi: { host: "tämä sivusto", parent: "tämä sivusto ja sen aliverkkotunnukset" },
-  sv: { host: "denna webbplats", parent: "denna webbplats och dess underdomäner" },
-  en: { host: "this site", parent: "this site and its subdomains" },
-};
-
 /** The cookie's domain: concrete when the host is known, in words otherwise. */
-export function domainLabel(domain: string, host: string | null, lang: Language): string {
+export function domainLabel(
+  domain: string,
+  host: string | null,
+  t: Pick<Texts, "domainHost" | "domainParent">,
+): string {
   if (domain !== "host" && domain !== "parent") return domain;
-  if (!host) return DOMAIN_WORDS[lang][domain];
+  if (!host) return domain === "host" ? t.domainHost : t.domainParent;
   if (domain === "host") return host;
   const labels = host.split(".");
   return labels.length >= 2 && !/^[\d.]+$/.test(host) && !host.includes(":") ? `.${labels.slice(-2).join(".")}` : host;
@@ -74,7 +72,7 @@ export function renderDeclarationHtml(input: {
         : row.vendor.name;
       const what = cookieText(row, lang);
       parts.push(
-        html`<tr><td><code>${row.cookie.name}</code>${what ? html`<br>${what}` : ""}</td><td>${vendor}</td><td>${formatLifetime(row.cookie.lifetime, lang)}</td><td>${domainLabel(row.cookie.domain, input.host, lang)}</td></tr>`,
+        html`<tr><td><code>${row.cookie.name}</code>${what ? html`<br>${what}` : ""}</td><td>${vendor}</td><td>${formatLifetime(row.cookie.lifetime, lang, t.lifetimeSession)}</td><td>${domainLabel(row.cookie.domain, input.host, t)}</td></tr>`,
       );
     }
     parts.push(html`</tbody></table>`);
@@ -95,7 +93,7 @@ export function renderDeclarationMarkdown(input: {
   const { texts: t, lang } = input;
   const out = [`# ${t.declarationTitle}`, "", t.declarationIntro, ""];
   for (const s of input.sections) {
-    out.push(`## ${s.purpose.name[lang]}`, "", s.purpose.description[lang], "");
+    out.push(`## ${say(s.purpose.name, lang)}`, "", say(s.purpose.description, lang), "");
     if (s.rows.length === 0) continue;
     out.push(`| ${t.cookie} | ${t.vendors} | ${t.lifetime} | ${t.domain} |`, "|---|---|---|---|");
     for (const row of s.rows) {
@@ -104,7 +102,7 @@ export function renderDeclarationMarkdown(input: {
         : md(row.vendor.name);
       const what = cookieText(row, lang);
       out.push(
-        `| \`${row.cookie.name}\`${what ? ` ${md(what)}` : ""} | ${vendor} | ${formatLifetime(row.cookie.lifetime, lang)} | ${domainLabel(row.cookie.domain, null, lang)} |`,
+        `| \`${row.cookie.name}\`${what ? ` ${md(what)}` : ""} | ${vendor} | ${formatLifetime(row.cookie.lifetime, lang, t.lifetimeSession)} | ${domainLabel(row.cookie.domain, null, t)} |`,
       );
     }
     out.push("");

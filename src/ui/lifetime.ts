@@ -1,49 +1,22 @@
-/** A cookie lifetime (ISO 8601 duration, or "session") in words, for the declaration. */
+/**
+ * A cookie lifetime (ISO 8601 duration, or "session") in words, for the declaration, worded by
+ * the runtime's Intl in the visitor's language: NumberFormat's `unit` style for each part
+ * ("2 vuotta", "13 månader") and ListFormat to join them ("1 year, 6 months"). No word tables:
+ * any language the site lists is worded by Intl's own data. "session" is the site's text.
+ */
 import type { Language } from "./language";
 
-type Unit = "Y" | "M" | "W" | "D" | "H" | "Min" | "S";
-const WORDS: Record<Language, Record<Unit, [string, string]> & { session: string }> = {
-  fi: {
-    Y: ["vuosi", "vuotta"],
-    M: ["kuukausi", "kuukautta"],
-    W: ["viikko", "viikkoa"],
-    D: ["päivä", "päivää"],
-    H: ["tunti", "tuntia"],
-    Min: ["minuutti", "minuuttia"],
-    S: ["sekunti", "sekuntia"],
-    session: "istunnon ajan",
-  },
-  sv: {
-    Y: ["år", "år"],
-    M: ["månad", "månader"],
-    W: ["vecka", "veckor"],
-    D: ["dag", "dagar"],
-    H: ["timme", "timmar"],
-    Min: ["minut", "minuter"],
-    S: ["sekund", "sekunder"],
-    session: "sessionen",
-  },
-  en: {
-    Y: ["year", "years"],
-    M: ["month", "months"],
-    W: ["week", "weeks"],
-    D: ["day", "days"],
-    H: ["hour", "hours"],
-    Min: ["minute", "minutes"],
-    S: ["second", "seconds"],
-    session: "session",
-  },
-};
+const UNITS = ["year", "month", "week", "day", "hour", "minute", "second"] as const;
+const DURATION = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 
-export function formatLifetime(lifetime: string, lang: Language): string {
-  const words = WORDS[lang];
-  if (lifetime === "session") return words.session;
-  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(lifetime);
+export function formatLifetime(lifetime: string, lang: Language, session: string): string {
+  if (lifetime === "session") return session;
+  const m = DURATION.exec(lifetime);
   if (!m) return lifetime;
-  const units: Unit[] = ["Y", "M", "W", "D", "H", "Min", "S"];
-  const parts = units.flatMap((unit, i) => {
+  const parts = UNITS.flatMap((unit, i) => {
     const n = Number(m[i + 1] ?? 0);
-    return n ? [`${n} ${words[unit][n === 1 ? 0 : 1]}`] : [];
+    return n ? [new Intl.NumberFormat(lang, { style: "unit", unit, unitDisplay: "long" }).format(n)] : [];
   });
-  return parts.join(" ") || lifetime;
+  if (!parts.length) return lifetime;
+  return new Intl.ListFormat(lang, { style: "long", type: "unit" }).format(parts);
 }

@@ -1,6 +1,6 @@
 /** The shell of the gatekeeper's own pages (/__gk/preferences, /__gk/cookies). No script. */
 import { type Html, html, raw } from "./html";
-import { LANGUAGES, type Language } from "./language";
+import type { Language } from "./language";
 
 const PAGE_CSS = `body{margin:0;background:#f6f6f6;color:#1a1a1a;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 main{max-width:46rem;margin:0 auto;padding:1.5rem 1rem 3rem}
@@ -20,20 +20,33 @@ th,td{border:1px solid #999;padding:.4rem .5rem;text-align:left;vertical-align:t
 .gk-btn{flex:1 1 10rem;min-height:2.75rem;padding:.6rem 1rem;border:2px solid #1a1a1a;border-radius:.375rem;background:#1a1a1a;color:#fff;font:inherit;font-weight:600;cursor:pointer}
 .gk-btn:focus-visible,a:focus-visible,input:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}`;
 
-/** Links to the same page in the other languages. */
-function languageNav(path: string, current: Language, query: URLSearchParams): Html {
-  const names: Record<Language, string> = { fi: "Suomeksi", sv: "På svenska", en: "In English" };
-  const links = LANGUAGES.filter((l) => l !== current).map((l) => {
-    const q = new URLSearchParams(query);
-    q.set("lang", l);
-    return html`<a href="${`${path}?${q}`}" lang="${l}" hreflang="${l}">${names[l]}</a>`;
-  });
-  return html`<nav aria-label="Language / Kieli / Språk">${links}</nav>`;
+/** A language's name in itself, as the runtime's Intl knows it: "Suomi", "Svenska", "English". */
+export function languageName(lang: Language): string {
+  let name: string | undefined;
+  try {
+    name = new Intl.DisplayNames([lang], { type: "language" }).of(lang);
+  } catch {}
+  if (!name) return lang;
+  return name.charAt(0).toLocaleUpperCase(lang) + name.slice(1);
+}
+
+/** Links to the same page in the site's other languages. */
+function languageNav(path: string, current: Language, languages: readonly Language[], query: URLSearchParams): Html {
+  const links = languages
+    .filter((l) => l !== current)
+    .map((l) => {
+      const q = new URLSearchParams(query);
+      q.set("lang", l);
+      return html`<a href="${`${path}?${q}`}" lang="${l}" hreflang="${l}">${languageName(l)}</a>`;
+    });
+  return html`<nav aria-label="${languages.map(languageName).join(" / ")}">${links}</nav>`;
 }
 
 export function renderPage(input: {
   title: string;
   lang: Language;
+  /** The site's languages, for the links to the others. */
+  languages: readonly Language[];
   path: string;
   query: URLSearchParams;
   /** Markup, rendered by the page's own module. */
@@ -41,7 +54,7 @@ export function renderPage(input: {
 }): string {
   return String(html`<!doctype html>
 <html lang="${input.lang}" data-gatekeeper><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${input.title}</title><style>${raw(PAGE_CSS)}</style></head>
-<body><main>${languageNav(input.path, input.lang, input.query)}<h1>${input.title}</h1>
+<body><main>${languageNav(input.path, input.lang, input.languages, input.query)}<h1>${input.title}</h1>
 ${raw(input.body)}
 </main></body></html>
 `);

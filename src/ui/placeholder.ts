@@ -5,7 +5,7 @@
  */
 import type { VendorFile } from "../policy/schema";
 import { type Html, html } from "./html";
-import type { Language } from "./language";
+import { type Language, say } from "./language";
 
 export interface PlaceholderInput {
   vendor: VendorFile;
@@ -27,8 +27,8 @@ export function renderPlaceholder(input: PlaceholderInput): string | null {
   const p = input.vendor.placeholder;
   if (!p) return null;
   const cls = p.at === "body-end" ? "gk-chat" : "gk-ph";
-  const role = p.at === "body-end" ? html` role="complementary" aria-label="${p.button[input.lang]}"` : "";
+  const role = p.at === "body-end" ? html` role="complementary" aria-label="${say(p.button, input.lang)}"` : "";
   return String(
-    html`<div data-gatekeeper class="${cls}" lang="${input.lang}" data-gatekeeper-vendor="${input.vendor.id}"${role}><p>${p.text[input.lang]}</p>${allowForm(input, p.button[input.lang])}</div>`,
+    html`<div data-gatekeeper class="${cls}" lang="${input.lang}" data-gatekeeper-vendor="${input.vendor.id}"${role}><p>${say(p.text, input.lang)}</p>${allowForm(input, say(p.button, input.lang))}</div>`,
   );
 }

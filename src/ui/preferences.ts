@@ -22,7 +22,9 @@ export interface PreferencesInput {
 function vendorList(vendors: VendorFile[], lang: Language, t: Texts): Html | "" {
   if (vendors.length === 0) return "";
   const items = vendors.map((v) => {
-    const cookies = v.cookies.map((c) => html`<code>${c.name}</code> (${formatLifetime(c.lifetime, lang)})`).join(", ");
+    const cookies = v.cookies
+      .map((c) => html`<code>${c.name}</code> (${formatLifetime(c.lifetime, lang, t.lifetimeSession)})`)
+      .join(", ");
     return html`<li>${v.name}${cookies ? html` — ${t.cookies}: ${raw(cookies)}` : ""}</li>`;
   });
   return html`<details><summary>${t.vendors} (${vendors.length})</summary><ul>${items}</ul></details>`;

@@ -7,7 +7,8 @@ import type { Decision } from "../consent/decide";
 import type { ConsentRecord } from "../consent/records";
 import type { Purpose } from "../policy/schema";
 import { type Html, html } from "./html";
-import type { Language } from "./language";
+import { type Language, say } from "./language";
+import { languageName } from "./page";
 import type { Texts } from "./texts";
 
 export interface ReceiptInput {
@@ -18,8 +19,6 @@ export interface ReceiptInput {
   /** The latest stored record for the cookie's consent id; null when none was found or readable. */
   record: ConsentRecord | null;
 }
-
-const LANGUAGE_NAMES: Record<string, string> = { fi: "suomi", sv: "svenska", en: "English" };
 
 function when(seconds: number): string {
   return `${new Date(seconds * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
@@ -33,7 +32,7 @@ function row(label: string, value: string | Html): Html {
 function purposeRows(input: ReceiptInput, allowed: ReadonlySet<string>): Html[] {
   const { texts: t, lang } = input;
   return input.purposes.map((p) =>
-    row(p.name[lang], p.required ? t.alwaysOn : allowed.has(p.id) ? t.allowed : t.refused),
+    row(say(p.name, lang), p.required ? t.alwaysOn : allowed.has(p.id) ? t.allowed : t.refused),
   );
 }
 
@@ -59,7 +58,7 @@ function receipt(input: ReceiptInput): Html {
     row(t.consentSource, record?.source ?? "gatekeeper"),
   ];
   if (record) {
-    rows.push(row(t.language, LANGUAGE_NAMES[record.lang] ?? record.lang));
+    rows.push(row(t.language, languageName(record.lang)));
     rows.push(row(t.textVersion, String(record.textVersion)));
   }
   return html`<p>${intro}</p>\n<table>${rows}</table>\n${links}`;

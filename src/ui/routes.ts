@@ -1,6 +1,6 @@
 /**
  * The gatekeeper's own pages: /__gk/preferences, /__gk/cookies and /__gk/consent/receipt. The
- * site's texts in the visitor's language (`?lang=`, else Accept-Language, else Finnish), our
+ * site's texts in the visitor's language (`?lang=`, else Accept-Language, else the site's default), our
  * strict CSP, no caching, and 503 where no valid site policy covers the host. And the client API
  * (docs/CLIENT-API.md): GET /__gk/consent, the visitor's state as JSON, and GET /__gk/consent.js,
  * the script that defines `window.gatekeeper`.
@@ -9,7 +9,7 @@ import type { Hono } from "hono";
 import type { Decision } from "../consent/decide";
 import { safeReturnPath } from "../consent/form";
 import { type ConsentRecord, latestConsentRecord, loggableError } from "../consent/records";
-import type { CompiledPolicy } from "../policy/compile";
+import { type CompiledPolicy, siteFor } from "../policy/compile";
 import type { SiteFile } from "../policy/schema";
 import { consentJson, scriptResponse } from "./client-api/endpoints";
 import { SCRIPT_PATH, servedScript } from "./client-api/served";
@@ -43,10 +43,10 @@ const PAGE_HEADERS = {
   vary: "Cookie, Accept-Language",
 };
 
-/** `?lang=` on our own pages, else Accept-Language, else Finnish. */
-function languageOf(request: Request): Language {
+/** `?lang=` on our own pages, else Accept-Language, else the site's default language. */
+function languageOf(request: Request, site: SiteFile): Language {
   const chosen = new URL(request.url).searchParams.get("lang");
-  return isLanguage(chosen) ? chosen : pickLanguage(request.headers.get("accept-language"));
+  return isLanguage(chosen, site) ? chosen : pickLanguage(request.headers.get("accept-language"), site);
 }
 
 export function registerPageRoutes(app: Hono<{ Bindings: Env }>, { policy, decide }: PageRouteDeps): void {
@@ -58,18 +58,22 @@ export function registerPageRoutes(app: Hono<{ Bindings: Env }>, { policy, decid
     render: (page: OwnPage) => Rendered | Promise<Rendered>,
   ): Promise<Response> => {
     const decision = decide(request);
-    const site = decision.site;
+    const url = new URL(request.url);
+    // Under the failsafe no site decides consent, but its pages still render (necessary only).
+    const site = decision.site ?? (policy.failsafe ? siteFor(policy, url.hostname) : undefined);
     if (!site)
       return new Response(`${subject} unavailable: no valid site policy for this host.\n`, {
         status: 503,
         headers: { "content-type": "text/plain; charset=utf-8" },
       });
-    const url = new URL(request.url);
-    const lang = languageOf(request);
+    const lang = languageOf(request, site);
     const { title, body } = await render({ decision, site, url, lang, texts: textsFor(site, lang) });
-    return new Response(renderPage({ title, lang, path: url.pathname, query: url.searchParams, body }), {
-      headers: PAGE_HEADERS,
-    });
+    return new Response(
+      renderPage({ title, lang, languages: site.languages, path: url.pathname, query: url.searchParams, body }),
+      {
+        headers: PAGE_HEADERS,
+      },
+    );
   };
 
   app.get("/__gk/consent/receipt", (c) =>

@@ -245,7 +245,7 @@ describe("GET /__gk/consent/receipt", () => {
     expect(page).toContain("2025-11-29 18:40 UTC");
     expect(page).toContain('<tr><th scope="row">Analytics</th><td>Allowed</td></tr>');
     expect(page).toContain('<tr><th scope="row">Marketing</th><td>Blocked</td></tr>');
-    expect(page).toContain('<tr><th scope="row">Language</th><td>svenska</td></tr>');
+    expect(page).toContain('<tr><th scope="row">Language</th><td>Svenska</td></tr>');
     expect(page).toContain('<tr><th scope="row">Text version</th><td>1</td></tr>');
     expect(page).not.toContain("<script");
   });

@@ -147,7 +147,10 @@ describe("GET /__gk/health", () => {
     const { request } = makeGate(() => new Response(""));
     const res = await request("/__gk/health");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ok", policy: { site: "default", version: 1, errors: 0 } });
+    expect(await res.json()).toEqual({
+      status: "ok",
+      policy: { site: "default", version: 1, errors: 0, mode: "enforce", cspMode: "report-only" },
+    });
   });
   it("answers 503 failsafe when the policy is invalid", async () => {
     const files = shippedFiles();

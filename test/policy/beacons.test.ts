@@ -122,7 +122,7 @@ describe("broken beacon blocks", () => {
       "an unknown key",
       (b: any) => (b.forward = ["x"]),
       "beacon.forward",
-      "remove or rename forward; see the policy file reference in README.md",
+      "remove or rename forward; see docs/POLICY.md",
     ],
     [
       "a body cap over 1 MiB",

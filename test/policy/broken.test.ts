@@ -3,6 +3,7 @@
  * (`npm run policy:check`, and the worker's console when it fails closed).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { decide } from "../../src/consent/decide";
 import { activatePolicy } from "../../src/policy/active";
 import { type Diagnostic, renderDiagnostics } from "../../src/policy/diagnostics";
 import { loadPolicy, type PolicyFiles } from "../../src/policy/load";
@@ -67,9 +68,9 @@ describe("broken policies: what the operator reads", () => {
     expect(render(edit)).toMatchInlineSnapshot(`
       "policy has 1 error:
       - policies/vendors/google-analytics.yaml at purpse
-          expected: only the documented keys
+          expected: one of the keys id, name, purpose, docs, privacyPolicy, hosts, urls, inline, selectors, cookies, beacon, placeholder
           received: unknown key "purpse"
-          fix: remove or rename purpse; see the policy file reference in README.md"
+          fix: did you mean "purpose"? rename purpse to purpose"
     `);
   });
 
@@ -81,9 +82,86 @@ describe("broken policies: what the operator reads", () => {
     expect(render(edit)).toMatchInlineSnapshot(`
       "policy has 1 error:
       - policies/vendors/google-analytics.yaml at cookies[1].expires
-          expected: only the documented keys
+          expected: one of the keys name, lifetime, domain, path, description
           received: unknown key "expires"
-          fix: remove or rename expires; see the policy file reference in README.md"
+          fix: remove or rename expires; see docs/POLICY.md"
+    `);
+  });
+
+  it("unknown key that is a typo of a known one: did you mean", () => {
+    const edit = (f: Files) => {
+      f[GA].cookie = f[GA].cookies;
+      delete f[GA].cookies;
+    };
+    expectActionable(diagnosticsOf(edit), GA, "cookie");
+    expect(render(edit)).toMatchInlineSnapshot(`
+      "policy has 1 error:
+      - policies/vendors/google-analytics.yaml at cookie
+          expected: one of the keys id, name, purpose, docs, privacyPolicy, hosts, urls, inline, selectors, cookies, beacon, placeholder
+          received: unknown key "cookie"
+          fix: did you mean "cookies"? rename cookie to cookies"
+    `);
+  });
+
+  it("unknown nested key that is a typo: did you mean", () => {
+    const edit = (f: Files) => {
+      f[GA].cookies[0].lifetme = f[GA].cookies[0].lifetime;
+      delete f[GA].cookies[0].lifetime;
+    };
+    const diagnostics = diagnosticsOf(edit);
+    expect(diagnostics.map((d) => d.path)).toContain("cookies[0].lifetme");
+    expect(render(edit)).toMatchInlineSnapshot(`
+      "policy has 2 errors:
+      - policies/vendors/google-analytics.yaml at cookies[0].lifetime
+          expected: string
+          received: nothing (the field is missing)
+          fix: add the required field "cookies[0].lifetime"
+      - policies/vendors/google-analytics.yaml at cookies[0].lifetme
+          expected: one of the keys name, lifetime, domain, path, description
+          received: unknown key "lifetme"
+          fix: did you mean "lifetime"? rename lifetme to lifetime"
+    `);
+  });
+
+  it("a text given as a string names the shape per language", () => {
+    const edit = (f: Files) => {
+      f[PURPOSES].purposes[2].description = "Statistics about how the site is used.";
+    };
+    expectActionable(diagnosticsOf(edit), PURPOSES, "purposes[2].description");
+    expect(render(edit)).toMatchInlineSnapshot(`
+      "policy has 1 error:
+      - policies/purposes.yaml at purposes[2].description
+          expected: a text per language: {fi, sv, en}
+          received: "Statistics about how the site is used."
+          fix: write "purposes[2].description" as one text per language: description: { fi: "…", sv: "…", en: "…" }"
+    `);
+  });
+
+  it("a missing translation is reported with the language", () => {
+    const edit = (f: Files) => {
+      delete f[PURPOSES].purposes[1].name.sv;
+    };
+    expectActionable(diagnosticsOf(edit), PURPOSES, "purposes[1].name.sv");
+    expect(render(edit)).toMatchInlineSnapshot(`
+      "policy has 1 error:
+      - policies/purposes.yaml at purposes[1].name.sv
+          expected: the sv translation: policies/sites/default.yaml lists sv in languages
+          received: nothing (the translation is missing)
+          fix: add sv: "…" under purposes[1].name"
+    `);
+  });
+
+  it("a cookie description missing a translation is reported, not shown blank", () => {
+    const edit = (f: Files) => {
+      delete f[GA].cookies[0].description.en;
+    };
+    expectActionable(diagnosticsOf(edit), GA, "cookies[0].description.en");
+    expect(render(edit)).toMatchInlineSnapshot(`
+      "policy has 1 error:
+      - policies/vendors/google-analytics.yaml at cookies[0].description.en
+          expected: the en translation: policies/sites/default.yaml lists en in languages
+          received: nothing (the translation is missing)
+          fix: add en: "…" under cookies[0].description"
     `);
   });
 
@@ -484,7 +562,9 @@ describe("activatePolicy fails closed", () => {
     expect(active.policy.failsafe).toBe(true);
     expect(active.diagnostics.map((d) => `${d.file} ${d.path}`)).toEqual([`${GA} purpose`]);
     expect([...active.policy.required]).toEqual(["necessary"]);
-    expect(active.policy.sites).toEqual([]);
+    // The site file still validates: its pages render, but it decides no consent.
+    expect(active.policy.sites.map((s) => s.id)).toEqual(["default"]);
+    expect(decide(active.policy, { host: "kevyt.example", headers: new Headers() }, 0).site).toBeUndefined();
     expect(errors).toHaveBeenCalledTimes(1);
     expect(String(errors.mock.calls[0]?.[0])).toContain(renderDiagnostics(active.diagnostics));
   });
@@ -499,7 +579,7 @@ describe("activatePolicy fails closed", () => {
       expect(active.policy.failsafe).toBe(true);
       expectActionable(active.diagnostics, "policies/vendors/instagram.yaml", "selectors[1]");
       expect(active.diagnostics).toHaveLength(1);
-      expect(active.diagnostics[0]?.received).toBe(JSON.stringify(selector));
+      expect(active.diagnostics[0]?.received.startsWith(`${JSON.stringify(selector)} (lol-html: `)).toBe(true);
     },
   );
 
@@ -536,8 +616,8 @@ describe("activatePolicy fails closed", () => {
       "policy has 1 error:
       - policies/vendors/elfsight.yaml at selectors[1]
           expected: a CSS selector lol-html supports
-          received: "div["
-          fix: use tag, #id, .class, [attr], [attr=value], [attr*=value] and descendant/child combinators"
+          received: "div[" (lol-html: Unexpected end of selector.)
+          fix: close what is open: an attribute selector is [attr], [attr=value] or [attr*="value"], and a class needs a name (.feed)"
     `);
   });
 
@@ -552,7 +632,10 @@ describe("activatePolicy fails closed", () => {
     files[SITE].hosts = [];
     const { policy } = activatePolicy(files);
     expect(policy.failsafe).toBe(true);
-    expect(policy.vendors.every((v) => v.purpose === "optional")).toBe(true);
+    const decision = decide(policy, { host: "kevyt.example", headers: new Headers() }, 0);
+    expect(decision.basis).toBe("failsafe");
+    expect(decision.refused.length).toBe(policy.vendors.length);
+    expect(decision.refused.every(Boolean)).toBe(true);
     expect(policy.inline.length).toBeGreaterThan(10);
   });
 });

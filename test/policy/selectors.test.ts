@@ -5,7 +5,7 @@
  * check can be relaxed.
  */
 import { describe, expect, it } from "vitest";
-import { invalidSelectors } from "../../src/policy/active";
+import { invalidSelectors } from "../../src/policy/selector-check";
 import { silentSelectorProblem } from "../../src/policy/selectors";
 
 const PAGE = `<main><div id="in" class="a"><p id="p1" class="b" data-x="a b">1</p></div></main><p id="p2" class="c">2</p><footer><p id="p3">3</p></footer>`;

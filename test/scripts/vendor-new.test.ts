@@ -13,10 +13,10 @@ import { readPolicyFiles } from "../../scripts/lib/policy-files.mjs";
 import { createVendor, EXAMPLE, idProblem, scaffoldVendor, TODO } from "../../scripts/vendor-new";
 import { loadPolicy } from "../../src/policy/load";
 import { vendorFileSchema } from "../../src/policy/schema";
-import { ROOT, runScript } from "./helpers";
+import { ROOT, runScript, TEST_POLICIES } from "./helpers";
 
 const SCRIPT = "scripts/vendor-new.ts";
-const SHIPPED = readPolicyFiles(ROOT) as Record<string, unknown>;
+const SHIPPED = readPolicyFiles(ROOT, TEST_POLICIES) as Record<string, unknown>;
 const PURPOSES = (SHIPPED["policies/purposes.yaml"] as { purposes: Array<{ id: string; required?: boolean }> })
   .purposes;
 const OPTIONAL = PURPOSES.find((p) => !p.required)?.id ?? "";
@@ -34,7 +34,7 @@ function fillIn(text: string): string {
 let root: string;
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), "gk-vendor-new-"));
-  cpSync(join(ROOT, "policies"), join(root, "policies"), { recursive: true });
+  cpSync(TEST_POLICIES, join(root, "policies"), { recursive: true });
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -52,11 +52,13 @@ describe("npm run vendor:new <id>", () => {
     const check = runScript("scripts/policy-check.ts", ["--dir", root]);
     expect(check.status).toBe(1);
     const errors = check.stderr.split("\n").filter((line) => line.startsWith("- "));
+    const lines = readFileSync(file, "utf8").split("\n");
+    const line = (text: string) => lines.indexOf(text) + 1;
     expect(errors).toEqual([
-      `- ${vendorKey("example-chat")} at purpose`,
-      `- ${vendorKey("example-chat")} at docs`,
-      `- ${vendorKey("example-chat")} at privacyPolicy`,
-      `- ${vendorKey("example-chat")} at hosts[0]`,
+      `- ${vendorKey("example-chat")}:${line(`purpose: ${TODO}`)} at purpose`,
+      `- ${vendorKey("example-chat")}:${line(`docs: ${TODO}`)} at docs`,
+      `- ${vendorKey("example-chat")}:${line(`privacyPolicy: ${TODO}`)} at privacyPolicy`,
+      `- ${vendorKey("example-chat")}:${line(`  - ${TODO}`)} at hosts[0]`,
     ]);
     // Each error says what is wrong and how to fix it (the purpose's names purposes.yaml).
     expect(check.stderr).toContain('received: "TODO"');

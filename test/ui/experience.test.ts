@@ -155,7 +155,7 @@ describe("/__gk/preferences", () => {
     const sv = await (await request("/__gk/preferences?lang=sv")).text();
     expect(sv).toContain('<html lang="sv" data-gatekeeper>');
     expect(sv).toContain("Cookieinställningar");
-    expect(sv).toContain('hreflang="en">In English</a>');
+    expect(sv).toContain('hreflang="en">English</a>');
     const en = await (await request("/__gk/preferences", { headers: { "accept-language": "en" } })).text();
     expect(en).toContain("<h1>Cookie settings</h1>");
   });

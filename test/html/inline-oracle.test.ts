@@ -32,23 +32,22 @@ const quote = fc.constantFrom("'", '"', "`");
 
 /** One statement holding `url` somewhere: code, comment or data. */
 const placed = (url: string): fc.Arbitrary<string> =>
-  fc
-    .tuple(spelled(url), quote)
-    .chain(([u, q]) =>
-      fc.constantFrom(
-        `s.src = ${q}${u}${q};`,
-        `fetch(${q}${u}${q}, { method: "POST" });`,
-        `navigator.sendBeacon(${q}${u}${q});`,
-        `new Image().src = ${q}${u}${q} + "&z=" + Date.now();`,
-        `window.ws = new WebSocket(${q}${u}${q});`,
-        "load(`" + u + "${id}`);",
-        `// see ${url} for details`,
-        `/* ${url} */`,
-        `window.help = ${q}Lisää <img src=\\'${u}\\'> sivulle${q};`,
-        `window.note = ${q}Palvelu ${u} on estetty${q};`,
-        `window.__STATE__ = {"html": "<a href=\\"${u}\\">x<\\/a>", "n": 1};`,
-      ),
-    );
+  fc.tuple(spelled(url), quote).chain(([u, q]) =>
+    fc.constantFrom(
+      `s.src = ${q}${u}${q};`,
+      `fetch(${q}${u}${q}, { method: "POST" });`,
+      `navigator.sendBeacon(${q}${u}${q});`,
+      `new Image().src = ${q}${u}${q} + "&z=" + Date.now();`,
+      `window.ws = new WebSocket(${q}${u}${q});`,
+      // A template literal with a substitution after the URL ("$" + "{" spelled apart for the linter).
+      "load(`" + u + "$" + "{id}`);",
+      `// see ${url} for details`,
+      `/* ${url} */`,
+      `window.help = ${q}Lisää <img src=\\'${u}\\'> sivulle${q};`,
+      `window.note = ${q}Palvelu ${u} on estetty${q};`,
+      `window.__STATE__ = {"html": "<a href=\\"${u}\\">x<\\/a>", "n": 1};`,
+    ),
+  );
 
 const firstParty = fc.constantFrom(
   `document.documentElement.classList.add("js");`,

@@ -39,7 +39,33 @@ export const ANATOMY_VARIANTS = [
     label: "8 tag selectors, no match (`video`, `audio`, `embed`, ...)",
     body: 'return new HTMLRewriter().on("video, audio, track, embed, object, image, use, feimage", { element() {} }).transform(res);',
   },
+  {
+    id: "rw-40-tags",
+    label: "40 handlers, one tag selector each, no match (what registering a handler costs per request)",
+    body: `return new HTMLRewriter()${Array.from({ length: 40 }, (_, i) => `.on("x-none-${i}", { element() {} })`).join("")}.transform(res);`,
+  },
+  {
+    id: "rw-attr-lists",
+    label:
+      "20 handlers, each on 8 attribute-substring selectors, no match (the shape of URL-attribute and vendor selectors)",
+    body: `return new HTMLRewriter()${Array.from({ length: 20 }, (_, i) => `.on(${JSON.stringify(attributeList(i))}, { element() {} })`).join("")}.transform(res);`,
+  },
 ];
+
+/** Eight attribute-substring selectors over the elements that carry URLs, none of which match the pages. */
+function attributeList(i) {
+  const pairs = [
+    "script[src",
+    "link[href",
+    "img[src",
+    "iframe[src",
+    "a[href",
+    "source[srcset",
+    "form[action",
+    "[style",
+  ];
+  return pairs.map((p) => `${p}*="gk-none-${i}-"]`).join(", ");
+}
 
 function workerSource(body) {
   return `export default {\n  async fetch(request, env) {\n    const url = new URL(request.url);\n    const res = await fetch(env.ORIGIN + url.pathname);\n    ${body}\n  },\n};\n`;

@@ -11,35 +11,47 @@ import type { BaseState, DocumentContext, Removal, RewritePlan } from "./plan";
 /** Noscript inside noscript inside ... is filtered this deep, and dropped below. */
 const MAX_FRAGMENT_DEPTH = 4;
 
-/** Filters a fragment at a depth, relative URLs resolving against `base`. */
-export type FragmentFilter = (html: string, plan: RewritePlan, depth: number, base?: BaseState) => Promise<string>;
+/**
+ * Filters a fragment at a depth, relative URLs resolving against `base`. A cached fragment comes
+ * back as a string, so its handler stays synchronous: an async handler costs workerd a promise
+ * round trip on every call, cached or not.
+ */
+export type FragmentFilter = (
+  html: string,
+  plan: RewritePlan,
+  depth: number,
+  base?: BaseState,
+) => string | Promise<string>;
 
 /**
  * Filters an HTML fragment (noscript content, iframe srcdoc) with the same rules: `run` is the
  * rewriter for the fragment. `base` is the enclosing document's base URL at that point: noscript
  * content and srcdoc documents resolve relative URLs against it.
  */
-export async function filterFragment(
+export function filterFragment(
   html: string,
   plan: RewritePlan,
   depth: number,
   base: BaseState | undefined,
   run: (plan: RewritePlan) => Promise<string>,
-): Promise<string> {
+): string | Promise<string> {
   if (depth >= MAX_FRAGMENT_DEPTH) return "";
   // The audit and shadow mode watch every element go by, so they always run the rewriter.
   if (plan.observe || plan.dryRun || html.length > FRAGMENT_CACHE_LARGEST) return run(plan);
   const cache = fragmentCacheFor(plan.policy);
   const key = fragmentKey(html, plan, depth, base);
-  let entry = cache.get(key);
-  if (entry) {
-    cache.delete(key);
-  } else {
-    const removals: Removal[] = [];
-    entry = { html: await run({ ...plan, onRemoved: (removal) => removals.push(removal) }), removals };
-    if (cache.size >= FRAGMENT_CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
-  }
-  // Most recently used last, so the oldest entry is the first to go.
+  const entry = cache.get(key);
+  if (entry) return useEntry(cache, key, entry, plan);
+  const removals: Removal[] = [];
+  return run({ ...plan, onRemoved: (removal) => removals.push(removal) }).then((filtered) => {
+    if (cache.size >= FRAGMENT_CACHE_ENTRIES && !cache.has(key)) cache.delete(cache.keys().next().value as string);
+    return useEntry(cache, key, { html: filtered, removals }, plan);
+  });
+}
+
+/** Marks an entry most recently used (last, so the oldest is the first to go) and replays its removals. */
+function useEntry(cache: FragmentCache, key: string, entry: FragmentEntry, plan: RewritePlan): string {
+  cache.delete(key);
   cache.set(key, entry);
   for (const removal of entry.removals) plan.onRemoved?.(removal);
   return entry.html;
@@ -51,11 +63,16 @@ export async function filterFragment(
  * (docs/BENCHMARKS.md), so the result of this pure function is kept: bounded in entries and in
  * size, least recently used out first, gone with the isolate or a new policy.
  */
-const fragmentCaches = new WeakMap<CompiledPolicy, Map<string, { html: string; removals: Removal[] }>>();
+interface FragmentEntry {
+  html: string;
+  removals: Removal[];
+}
+type FragmentCache = Map<string, FragmentEntry>;
+const fragmentCaches = new WeakMap<CompiledPolicy, FragmentCache>();
 const FRAGMENT_CACHE_ENTRIES = 256;
 const FRAGMENT_CACHE_LARGEST = 16 * 1024;
 
-function fragmentCacheFor(policy: CompiledPolicy): Map<string, { html: string; removals: Removal[] }> {
+function fragmentCacheFor(policy: CompiledPolicy): FragmentCache {
   let cache = fragmentCaches.get(policy);
   if (!cache) {
     cache = new Map();
@@ -83,13 +100,16 @@ function fragmentKey(html: string, plan: RewritePlan, depth: number, base?: Base
  */
 export function srcdocHandler(ctx: DocumentContext, filter: FragmentFilter): HTMLRewriterElementContentHandlers {
   return {
-    async element(el) {
+    element(el) {
       const doc = decodeAttributeValue(el.getAttribute("srcdoc") ?? "");
       const plan = { ...ctx.plan, dryRun: false, observe: undefined };
-      if ((await filter(doc, plan, ctx.depth + 1, { url: ctx.base.url, seen: false })) !== doc) {
+      const judge = (filtered: string) => {
+        if (filtered === doc) return;
         if (ctx.mutate) el.remove();
         ctx.report(["srcdoc"], "element", "iframe");
-      }
+      };
+      const filtered = filter(doc, plan, ctx.depth + 1, { url: ctx.base.url, seen: false });
+      return typeof filtered === "string" ? judge(filtered) : filtered.then(judge);
     },
   };
 }
@@ -102,7 +122,7 @@ export function noscriptHandler(ctx: DocumentContext, filter: FragmentFilter): H
     element() {
       noscript = { parts: [], size: 0 };
     },
-    async text(chunk) {
+    text(chunk) {
       const n = noscript;
       if (!n) return;
       n.size += chunk.text.length;
@@ -118,10 +138,13 @@ export function noscriptHandler(ctx: DocumentContext, filter: FragmentFilter): H
         ctx.report(["unchecked"], "oversized", "noscript");
         return;
       }
-      const filtered = await filter(content, plan, ctx.depth + 1, { url: ctx.base.url, seen: ctx.base.seen });
-      if (!ctx.mutate) return;
-      if (filtered !== content) ctx.report(["noscript"], "noscript", "noscript");
-      chunk.replace(filtered, { html: true });
+      const put = (filtered: string) => {
+        if (!ctx.mutate) return;
+        if (filtered !== content) ctx.report(["noscript"], "noscript", "noscript");
+        chunk.replace(filtered, { html: true });
+      };
+      const filtered = filter(content, plan, ctx.depth + 1, { url: ctx.base.url, seen: ctx.base.seen });
+      return typeof filtered === "string" ? put(filtered) : filtered.then(put);
     },
   };
 }

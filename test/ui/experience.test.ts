@@ -330,6 +330,49 @@ describe("Google Consent Mode v2", () => {
     expect(consent).toBeLessThan(out.indexOf("gtag('config', 'G-1')"));
     expect(out.split('gtag("consent","default"').length).toBe(2);
   });
+
+  // Only a doctype, comments, whitespace and <html> can come before <head> (HTML's "before head"
+  // insertion mode): whatever leads, the defaults are the head's first child and its tag stays.
+  it.each([
+    [
+      "a doctype, comments and whitespace",
+      `<!doctype html>\n<!-- a -->\n<html lang="fi">\n<!-- b -->\n<head data-x="1">`,
+    ],
+    ["no <html>", `<!-- a --><HEAD data-x="1">`],
+    ["an upper-case <HEAD> with spaces", `<!DOCTYPE html><HTML lang="fi">  <HEAD data-x="1" >`],
+  ])("is the first thing in <head> after %s", async (_, start) => {
+    const { request } = makeGate(() =>
+      html(`${start}<title>t</title><script>gtag('config', 'G-1');</script></head><body><p>x</p></body></html>`),
+    );
+    const out = await (await request("/", { headers: { cookie: consentCookie(["analytics"]) } })).text();
+    const head = out.search(/<head data-x="1"\s*>/i);
+    expect(head).toBeGreaterThan(-1);
+    expect(out.slice(0, head)).not.toContain("<script");
+    expect(
+      out
+        .slice(head)
+        .replace(/^<head data-x="1"\s*>/i, "")
+        .startsWith("<script data-gatekeeper"),
+    ).toBe(true);
+    expect(out.split('gtag("consent","default"').length).toBe(2);
+  });
+
+  it.each([
+    ["<html> without <head>", `<!doctype html><html lang="fi"><title>t</title>`],
+    ["<html> and <body> without <head>", `<!doctype html><html lang="fi"><body><p>a</p><div>`],
+    ["a <body> alone", `<!-- a --><body class="b"><div><p>a</p>`],
+  ])("goes before the first script with %s", async (_, start) => {
+    const { request } = makeGate(() => html(`${start}<script>gtag('config', 'G-1');</script><p>z</p>`));
+    const out = await (await request("/", { headers: { cookie: consentCookie(["analytics"]) } })).text();
+    const consent = out.indexOf('gtag("consent","default"');
+    // The page's own tags stay whole and ahead of the defaults (the banner may follow <body>).
+    for (const tag of start.match(/<(html|body)[^>]*>/g) ?? []) {
+      expect(out.indexOf(tag)).toBeGreaterThan(-1);
+      expect(out.indexOf(tag)).toBeLessThan(consent);
+    }
+    expect(consent).toBeLessThan(out.indexOf("gtag('config', 'G-1')"));
+    expect(out.split('gtag("consent","default"').length).toBe(2);
+  });
 });
 
 describe("placeholders", () => {

@@ -29,6 +29,7 @@ export const EXAMPLE: VendorFile = {
   privacyPolicy: "https://www.example-analytics.com/privacy",
   hosts: ["*.example-analytics.com"],
   urls: ["cdn.shared-tags.example/ea/tag.js", "cdn.shared-tags.example/t/js?id=EA-"],
+  removalOnlyUrls: [],
   inline: ["exampleAnalytics('init'"],
   selectors: ['[class*="example-analytics-widget-"]'],
   cookies: [

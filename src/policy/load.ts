@@ -304,7 +304,8 @@ function checkReferences(
     // A required vendor's hosts are the site's own CDNs and APIs: never refused, and allowed in the
     // CSP. URL rules, inline snippets and selectors are refused: the most specific URL rule decides
     // a URL, so one here would shield another vendor's tag from refusal.
-    const patterns = vendor.urls.length + vendor.inline.length + vendor.selectors.length;
+    const patterns =
+      vendor.urls.length + vendor.removalOnlyUrls.length + vendor.inline.length + vendor.selectors.length;
     if (required && patterns)
       out.push({
         file,
@@ -334,6 +335,8 @@ function checkReferences(
         fix: 'add the container\'s selector to selectors, or use at: "body-end"',
       });
     for (const [i, url] of vendor.urls.entries()) urlRule(url.toLowerCase(), { file, path: `urls[${i}]`, value: url });
+    for (const [i, url] of vendor.removalOnlyUrls.entries())
+      urlRule(url.toLowerCase(), { file, path: `removalOnlyUrls[${i}]`, value: url });
     for (const [i, snippet] of vendor.inline.entries())
       inlineSnippet(normalizeInline(snippet), { file, path: `inline[${i}]`, value: snippet });
   }

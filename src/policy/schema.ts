@@ -241,6 +241,12 @@ export const vendorFileSchema = z
     hosts: z.array(z.string().regex(HOST_PATTERN)).default([]),
     /** Host + path prefix rules that tell this vendor apart from others on a shared host. */
     urls: z.array(z.string().regex(URL_PATTERN)).default([]),
+    /**
+     * Like `urls`, but left out of the CSP: URL families on more hosts than a header can list
+     * (Google Ads on each of Google's country domains). Removed when refused like `urls`; when
+     * allowed, only the CSP's other sources apply to them.
+     */
+    removalOnlyUrls: z.array(z.string().regex(URL_PATTERN)).default([]),
     /** Literal snippets that identify the vendor's inline loaders and configuration. */
     inline: z.array(z.string().min(4).max(200)).default([]),
     /** CSS selectors (as lol-html supports them) of the vendor's containers, removed when refused. */

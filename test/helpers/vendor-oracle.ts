@@ -40,14 +40,16 @@ const HOSTS: HostRule[] = [
   { domain: "doubleclick.net", purposes: ["marketing"] },
   { domain: "googleadservices.com", purposes: ["marketing"] },
   { domain: "googlesyndication.com", purposes: ["marketing"] },
-  { domain: "www.google.com", purposes: ["marketing"], paths: ["/pagead/", "/ads/"] },
+  { domain: "www.google.com", purposes: ["marketing"], paths: ["/pagead/", "/ads/", "/measurement/conversion/"] },
   // Meta Pixel: fbevents.js and the /tr pixel.
   { domain: "connect.facebook.net", purposes: ["marketing"] },
-  { domain: "www.facebook.com", purposes: ["marketing"], paths: ["/tr"] },
+  // facebook.com answers /tr on the bare domain and on www., web. and m. alike.
+  { domain: "facebook.com", purposes: ["marketing"], paths: ["/tr"] },
   // LinkedIn Insight Tag: the loader and its pixel (px. now, dc. in older snippets).
   { domain: "snap.licdn.com", purposes: ["marketing"] },
   { domain: "px.ads.linkedin.com", purposes: ["marketing"] },
   { domain: "dc.ads.linkedin.com", purposes: ["marketing"] },
+  { domain: "www.linkedin.com", purposes: ["marketing"], paths: ["/px/"] },
   // Elfsight widget platform and the Instagram images it shows.
   { domain: "elfsight.com", purposes: ["social"] },
   { domain: "elfsightcdn.com", purposes: ["social"] },
@@ -74,6 +76,8 @@ export function vendorPurposes(url: URL): OraclePurpose[] {
     return ["analytics", "marketing"];
   }
   const out = new Set<OraclePurpose>();
+  // Google Ads' remarketing pixel on Google's country domains (www.google.fi, www.google.co.uk, ...).
+  if (/^www\.google\.(?:com?\.)?[a-z]{2,3}$/.test(host) && path.startsWith("/pagead/")) out.add("marketing");
   for (const rule of HOSTS) {
     if (host !== rule.domain && !host.endsWith(`.${rule.domain}`)) continue;
     if (rule.paths && !rule.paths.some((p) => path.startsWith(p))) continue;

@@ -30,6 +30,7 @@ import {
   baseHandler,
   pingHandler,
   repointHandler,
+  siteUrlAttributes,
   URL_ATTRIBUTES,
   urlAttributeHandler,
   urlSelectors,
@@ -59,6 +60,8 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
   rewriter.on("base[href]", baseHandler(ctx, select.narrow && anyRefused));
   for (const [selector, attributes] of anyRefused ? URL_ATTRIBUTES : [])
     rewriter.on(select.attributes(selector, attributes), urlAttributeHandler(ctx, attributes));
+  for (const attribute of anyRefused ? siteUrlAttributes(ctx) : [])
+    rewriter.on(select.attributes(`[${attribute}]`, [attribute]), urlAttributeHandler(ctx, [attribute]));
   // Top level only: scripts in noscript content never run, and a srcdoc is judged by whether
   // filtering changes it, which re-pointing would.
   const repoint = depth === 0 && ctx.mutate ? plan.repoint : null;

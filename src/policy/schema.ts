@@ -374,6 +374,16 @@ export const siteFileSchema = z
      */
     measurementIds: z.array(z.string().regex(MEASUREMENT_ID)).default([]),
     /**
+     * More attributes holding URLs a script on the site loads later (a lazy loader's
+     * `data-original`), judged like `src` on every element; names ending in `srcset` are read as
+     * srcset values. The common ones (`data-src`, `data-rocket-src`, `data-lazy-src`,
+     * `data-srcset`, `data-bg`) are built in.
+     */
+    urlAttributes: z
+      .array(z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/))
+      .max(32)
+      .default([]),
+    /**
      * `shadow` changes nothing (page, headers, cookies) and logs what `enforce` would have
      * removed: how a new policy is trialled on production traffic.
      */

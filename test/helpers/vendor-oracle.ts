@@ -141,6 +141,27 @@ const FETCHING: Record<string, string[]> = {
   area: ["ping"],
 };
 
+/**
+ * Attributes lazy loaders and delayed-script optimisers move into `src`/`srcset` (or a CSS
+ * background) after a scroll or the first interaction: a contact as good as the real one.
+ */
+const LAZY = [
+  "data-src",
+  "data-rocket-src",
+  "data-lazy-src",
+  "data-srcset",
+  "data-lazy-srcset",
+  "data-bg",
+  "data-poster",
+];
+
+/** `<link>` relations that fetch nothing (HTML's link types): such a link contacts no one. */
+const QUIET_RELS = new Set(
+  "alternate author bookmark canonical external help license me nofollow noopener noreferrer opener prev shortlink tag".split(
+    " ",
+  ),
+);
+
 export interface Violation {
   where: string;
   purposes: OraclePurpose[];
@@ -157,7 +178,7 @@ function attr(el: Element, name: string): string | null {
 
 /** URL candidates of one attribute value, as generously as a srcset/ping parser could read it. */
 function candidates(name: string, value: string): string[] {
-  if (name === "srcset" || name === "imagesrcset") {
+  if (name.endsWith("srcset")) {
     return value
       .split(",")
       .map((c) => c.trim().split(/\s+/)[0] ?? "")
@@ -212,7 +233,9 @@ function walkDocument(html: string, page: URL, scripting: boolean, where: string
       const el = node as Element;
       const name = el.tagName;
       const isScript = name === "script" && (el.namespaceURI === HTML_NS || el.namespaceURI === SVG_NS);
-      for (const attribute of FETCHING[name] ?? []) {
+      const rels = name === "link" ? (attr(el, "rel") ?? "").toLowerCase().split(/\s+/).filter(Boolean) : [];
+      const quiet = rels.length > 0 && rels.every((r) => QUIET_RELS.has(r));
+      for (const attribute of quiet ? [] : [...(FETCHING[name] ?? []), ...LAZY]) {
         const value = attr(el, attribute);
         if (value === null) continue;
         for (const c of candidates(attribute, value)) {

@@ -5,7 +5,8 @@
  * byte by byte, and the output is checked by the parse5 oracle (test/helpers/vendor-oracle.ts).
  */
 import { describe, expect, it } from "vitest";
-import { SITE } from "../helpers/gate";
+import { consentCookie, html, makeGate, SITE, shippedFiles } from "../helpers/gate";
+import { withoutInjected } from "../helpers/injected";
 import { bytewise, expectPage, runGate, utf8 } from "../helpers/streaming";
 import { refusedContacts } from "../helpers/vendor-oracle";
 import { ALL_PURPOSES } from "./golden-cases";
@@ -46,4 +47,96 @@ describe("vendor URL families", () => {
     const input = `<a href="https://facebook.com/kevytpankki">fb</a><img src="https://www.google.fi/images/x.png" alt="">`;
     await expectGate(input, input);
   });
+});
+
+const GTM = "https://www.googletagmanager.com/gtm.js?id=GTM-DEMO123";
+const NS = "https://www.googletagmanager.com/ns.html?id=GTM-DEMO123";
+const GTAG = "https://www.googletagmanager.com/gtag/js?id=G-DEMO12345";
+const FBEVENTS = "https://connect.facebook.net/en_US/fbevents.js";
+const IG = "https://scontent-arn2-1.cdninstagram.com/v/t51.2885-15/demo.jpg";
+
+describe("delayed and lazy-load attributes", () => {
+  it.each([
+    ["WP Rocket on GTM", `<script type="rocketlazyloadscript" data-rocket-src="${GTM}" async></script>`],
+    ["WP Rocket on gtag.js", `<script type="rocketlazyloadscript" async data-rocket-src="${GTAG}"></script>`],
+    ["WP Rocket on the Meta Pixel", `<script type="rocketlazyloadscript" data-rocket-src="${FBEVENTS}"></script>`],
+    ["LiteSpeed", `<script type="litespeed/javascript" data-src="${FBEVENTS}"></script>`],
+    ["GTM's iframe with data-lazy-src", `<iframe data-lazy-src="${NS}" height="0" width="0"></iframe>`],
+    ["lazysizes iframe", `<iframe class="lazyload" data-src="${NS}"></iframe>`],
+    ["lazysizes image", `<img class="lazyload" data-src="${IG}" alt="">`],
+    [
+      "a consent manager's blocked script",
+      `<script type="text/plain" data-cookieconsent="marketing" data-src="${GTM}"></script>`,
+    ],
+    ["WP Rocket on a delayed iframe", `<iframe data-rocket-src="${NS}"></iframe>`],
+  ])("%s is removed without consent", async (_name, tag) => {
+    await expectGate(`<p>a</p>${tag}<p>b</p>`, "<p>a</p><p>b</p>");
+  });
+
+  it("a lazy srcset loses only the vendor's candidate; a lazy background only the attribute", async () => {
+    const input = `<img class="lazyload" data-src="/a.jpg" data-srcset="/a.jpg 1x, ${IG} 2x" alt=""><div class="lazyload" data-bg="${IG}"><p>x</p></div>`;
+    const refused = `<img class="lazyload" data-src="/a.jpg" data-srcset="/a.jpg 1x" alt=""><div class="lazyload"><p>x</p></div>`;
+    await expectGate(input, refused);
+  });
+
+  it("a lazy attribute on an element that loads nothing itself loses the attribute, not the element", async () => {
+    const input = `<div class="embed" data-src="${NS}"><p>Sisältö</p></div>`;
+    await expectGate(input, `<div class="embed"><p>Sisältö</p></div>`);
+  });
+
+  it("keeps first-party lazy attributes", async () => {
+    const input = `<img class="lazyload" data-src="/a.jpg" data-srcset="/a@2x.jpg 2x" alt=""><script type="rocketlazyloadscript" data-rocket-src="/wp-content/app.js"></script>`;
+    await expectGate(input, input);
+  });
+
+  it("a site names more lazy attributes in its site file", async () => {
+    const files = shippedFiles();
+    files["policies/sites/default.yaml"].urlAttributes = ["data-original", "data-hires-srcset"];
+    const input = `<img class="lazy" data-original="${IG}" alt=""><div data-original="${IG}">x</div><div data-hires-srcset="/a.jpg 1x, ${IG} 2x">y</div>`;
+    const { request } = makeGate(() => html(input), files);
+    const refused = withoutInjected(await (await request("/")).text());
+    expect(refused).toBe(`<div>x</div><div data-hires-srcset="/a.jpg 1x">y</div>`);
+    const allowed = await request("/", {
+      headers: { cookie: consentCookie(["functional", "analytics", "marketing", "social"]) },
+    });
+    expect(withoutInjected(await allowed.text())).toBe(input);
+  });
+});
+
+describe("removal no wider than the vendor's part", () => {
+  it("a first-party video loses only a vendor's poster", async () => {
+    const input = `<video src="/media/a.mp4" poster="${IG}" controls><track src="/media/a.vtt"></video>`;
+    await expectGate(input, `<video src="/media/a.mp4" controls><track src="/media/a.vtt"></video>`);
+  });
+
+  it("a first-party image loses only the vendor's srcset candidate", async () => {
+    const input = `<img src="/a.png" srcset="/a@2x.png 2x, ${IG} 3x" alt="kuva">`;
+    await expectGate(input, `<img src="/a.png" srcset="/a@2x.png 2x" alt="kuva">`);
+  });
+
+  it("a ping list loses only the vendor's URL", async () => {
+    const input = `<a href="/x" ping="/api/ping https://www.facebook.com/tr?id=1">x</a>`;
+    await expectGate(input, `<a href="/x" ping="/api/ping">x</a>`);
+  });
+
+  it("an element whose main resource is the vendor's goes whole", async () => {
+    const input = `<video src="${IG}" poster="/p.jpg"><p>fallback</p></video>`;
+    await expectGate(`<p>a</p>${input}`, "<p>a</p>");
+  });
+
+  it.each(["me", "alternate", "canonical", "author", "ME NoFollow", "license"])(
+    "a <link rel=%s> to a vendor host fetches nothing and stays",
+    async (rel) => {
+      const input = `<link rel="${rel}" href="https://www.instagram.com/kevytpankki/"><link rel="${rel}" href="https://www.facebook.com/tr?id=1">`;
+      await expectGate(input, input);
+    },
+  );
+
+  it.each(["icon", "stylesheet", "alternate stylesheet", "search", "next", "preload"])(
+    "a <link rel=%s> to a vendor still goes",
+    async (rel) => {
+      const input = `<link rel="${rel}" href="https://static.elfsight.com/a.css">`;
+      await expectGate(`<p>a</p>${input}`, "<p>a</p>");
+    },
+  );
 });

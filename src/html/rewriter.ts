@@ -20,6 +20,7 @@
  * A refused inline script keeps its `<script ...>` tags and loses its text: the start tag has
  * already streamed out by the time its content can be judged, and an empty script does nothing.
  */
+import { metaRefreshHandler, svgAnimationHandler } from "./declarative";
 import { HTML_NS, removeElement } from "./elements";
 import { type FragmentFilter, filterFragment, noscriptHandler, srcdocHandler } from "./fragments";
 import { registerInjections } from "./injections";
@@ -69,6 +70,8 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
   if (!anyRefused) return finish(rewriter, ctx);
 
   rewriter.on("[ping]", pingHandler(ctx));
+  rewriter.on("meta[http-equiv]", metaRefreshHandler(ctx));
+  rewriter.on("svg set, svg animate", svgAnimationHandler(ctx));
   rewriter.on("iframe[srcdoc]", srcdocHandler(ctx, filter));
   for (const { selector, vendor } of policy.selectors)
     if (decision.refused[vendor]) rewriter.on(selector, vendorSelectorHandler(ctx, selector, vendor));

@@ -244,6 +244,19 @@ function walkDocument(html: string, page: URL, scripting: boolean, where: string
           if (purposes.length) out.push({ where, purposes, detail: `${describe(el)} fetches ${url}` });
         }
       }
+      // A refresh navigates to its URL; an SVG animation of href loads each value it sets.
+      const declared: string[] = [];
+      if (name === "meta" && (attr(el, "http-equiv") ?? "").trim().toLowerCase() === "refresh") {
+        const m = /^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?["']?([^"']*)/i.exec(attr(el, "content") ?? "");
+        if (m?.[1]?.trim()) declared.push(m[1].trim());
+      }
+      if ((name === "set" || name === "animate") && /href$/i.test(attr(el, "attributeName") ?? ""))
+        for (const a of ["to", "from", "values"]) declared.push(...(attr(el, a) ?? "").split(";").map((v) => v.trim()));
+      for (const value of declared) {
+        const url = value ? resolve(value, base) : null;
+        const purposes = url ? vendorPurposes(url) : [];
+        if (purposes.length) out.push({ where, purposes, detail: `${describe(el)} loads ${url}` });
+      }
       const background = attr(el, "background");
       if (background !== null) {
         const url = resolve(background, base);

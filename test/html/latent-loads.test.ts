@@ -140,3 +140,38 @@ describe("removal no wider than the vendor's part", () => {
     },
   );
 });
+
+describe("declarative loads", () => {
+  it.each([
+    [
+      "a refresh with url=",
+      `<meta http-equiv="refresh" content="0; url=https://www.facebook.com/tr?id=1&amp;ev=PageView">`,
+    ],
+    ["a quoted URL", `<meta http-equiv="Refresh" content="5;URL='https://www.facebook.com/tr?id=1'">`],
+    ["a bare URL", `<meta http-equiv="refresh" content="0, https://www.googletagmanager.com/ns.html?id=GTM-DEMO123">`],
+  ])("%s to a vendor is removed", async (_name, meta) => {
+    await expectGate(`<head>${meta}<title>x</title></head>`, "<head><title>x</title></head>");
+  });
+
+  it("keeps a plain reload and a refresh to the site's own page", async () => {
+    const input = `<meta http-equiv="refresh" content="30"><meta http-equiv="refresh" content="0; url=/uusi-sivu">`;
+    await expectGate(input, input);
+  });
+
+  it.each([
+    ["set to", `<set attributeName="href" to="https://www.facebook.com/tr?id=1" begin="0s"/>`],
+    [
+      "animate values",
+      `<animate attributeName="xlink:href" values="/a.png;https://www.facebook.com/tr?id=1" dur="1s"/>`,
+    ],
+    ["set with an end tag", `<set attributeName="href" to="https://static.elfsight.com/x.svg"></set>`],
+  ])("an SVG %s aimed at a vendor loses the animation, not its element", async (_name, animation) => {
+    const input = `<svg><image href="/a.png">${animation}</image><text>x</text></svg>`;
+    await expectGate(input, `<svg><image href="/a.png"></image><text>x</text></svg>`);
+  });
+
+  it("keeps animations of other attributes and of first-party URLs", async () => {
+    const input = `<svg><rect><animate attributeName="width" values="1;https://www.facebook.com/tr" dur="1s"/></rect><image href="/a.png"><set attributeName="href" to="/b.png"/></image></svg>`;
+    await expectGate(input, input);
+  });
+});

@@ -243,6 +243,17 @@ const vendorTag: fc.Arbitrary<Segment> = fc.oneof(
           removed: name === "data-srcset" ? `<img${rest}>` : "",
         })),
     ),
+  // Declarative loads: a refresh to the vendor, an SVG animation setting href to it.
+  vendorUrl.map(([url, purposes]) => ({
+    html: `<meta http-equiv="refresh" content="0; url=${url}">`,
+    purposes,
+    removed: "",
+  })),
+  vendorUrl.map(([url, purposes]) => ({
+    html: `<svg><image href="/img/a.png"><set attributeName="href" to="${url}" begin="1s"/></image></svg>`,
+    purposes,
+    removed: `<svg><image href="/img/a.png"></image></svg>`,
+  })),
   // Parts of first-party elements: the vendor's attribute goes, the element and its content stay.
   vendorUrl.map(([url, purposes]) => ({
     html: `<video src="/media/esittely.mp4" poster="${url}" controls></video>`,

@@ -30,6 +30,7 @@ export const EXAMPLE: VendorFile = {
   hosts: ["*.example-analytics.com"],
   urls: ["cdn.shared-tags.example/ea/tag.js", "cdn.shared-tags.example/t/js?id=EA-"],
   removalOnlyUrls: [],
+  classTokens: [],
   inline: ["exampleAnalytics('init'"],
   selectors: ['[class*="example-analytics-widget-"]'],
   cookies: [

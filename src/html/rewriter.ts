@@ -20,6 +20,7 @@
  * A refused inline script keeps its `<script ...>` tags and loses its text: the start tag has
  * already streamed out by the time its content can be judged, and an empty script does nothing.
  */
+import { decodeAttributeValue } from "./attribute-value";
 import { metaRefreshHandler, svgAnimationHandler } from "./declarative";
 import { HTML_NS, removeElement } from "./elements";
 import { type FragmentFilter, filterFragment, noscriptHandler, srcdocHandler } from "./fragments";
@@ -73,8 +74,8 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
   rewriter.on("meta[http-equiv]", metaRefreshHandler(ctx));
   rewriter.on("svg set, svg animate", svgAnimationHandler(ctx));
   rewriter.on("iframe[srcdoc]", srcdocHandler(ctx, filter));
-  for (const { selector, vendor } of policy.selectors)
-    if (decision.refused[vendor]) rewriter.on(selector, vendorSelectorHandler(ctx, selector, vendor));
+  for (const { selector, vendor, classToken } of policy.selectors)
+    if (decision.refused[vendor]) rewriter.on(selector, vendorSelectorHandler(ctx, selector, vendor, classToken));
   registerInlineScripts(rewriter, ctx);
   rewriter.on("noscript", noscriptHandler(ctx, filter));
   return finish(rewriter, ctx);
@@ -94,24 +95,34 @@ function vendorSelectorHandler(
   ctx: DocumentContext,
   selector: string,
   vendor: number,
+  classToken?: RegExp,
 ): HTMLRewriterElementContentHandlers {
   const { plan } = ctx;
   const id = plan.policy.vendors[vendor]?.id ?? "unknown";
   const placeholder = ctx.depth === 0 ? plan.injections?.replacements?.get(vendor) : undefined;
   return {
     element(el) {
+      // A class-token rule: lol-html matched the literal prefix; the whole token must match too.
+      if (classToken && !hasClassToken(el, classToken)) return;
       plan.observe?.({
         tag: el.tagName.toLowerCase(),
         via: "selector",
-        target: selector,
+        target: classToken ? classToken.source : selector,
         vendors: [id],
-        rule: `selector:${selector}`,
+        rule: `selector:${classToken ? classToken.source : selector}`,
         removed: true,
       });
       if (ctx.mutate) removeElement(el, placeholder);
       ctx.report([id], "element", el.tagName);
     },
   };
+}
+
+/** Whether one of the element's class tokens (split on ASCII whitespace) matches `pattern`. */
+function hasClassToken(el: Element, pattern: RegExp): boolean {
+  return decodeAttributeValue(el.getAttribute("class") ?? "")
+    .split(/[\t\n\f\r ]+/)
+    .some((token) => pattern.test(token));
 }
 
 /** Inline scripts (./inline-script.ts): lol-html's elements and text chunks in, its steps done. */

@@ -305,7 +305,11 @@ function checkReferences(
     // CSP. URL rules, inline snippets and selectors are refused: the most specific URL rule decides
     // a URL, so one here would shield another vendor's tag from refusal.
     const patterns =
-      vendor.urls.length + vendor.removalOnlyUrls.length + vendor.inline.length + vendor.selectors.length;
+      vendor.urls.length +
+      vendor.removalOnlyUrls.length +
+      vendor.inline.length +
+      vendor.selectors.length +
+      vendor.classTokens.length;
     if (required && patterns)
       out.push({
         file,
@@ -326,7 +330,7 @@ function checkReferences(
           fix: `${silent}: keep :not() to simple selectors (tag, .class, #id, [attr]), e.g. div:not(.consented)`,
         });
     });
-    if (vendor.placeholder?.at === "selector" && vendor.selectors.length === 0)
+    if (vendor.placeholder?.at === "selector" && vendor.selectors.length === 0 && vendor.classTokens.length === 0)
       out.push({
         file,
         path: "placeholder.at",

@@ -230,6 +230,13 @@ export const beaconSchema = z
       );
   });
 
+/** The literal start of a class-token pattern (`elfsight-app-` of `^elfsight-app-[0-9a-f]{8}…$`). */
+export function classTokenPrefix(source: string): string {
+  const literal = /^\^([A-Za-z0-9_-]*)/.exec(source)?.[1] ?? "";
+  // A quantifier after the last literal applies to it alone: that character is not fixed.
+  return /^[?*+{]/.test(source.slice(1 + literal.length)) ? literal.slice(0, -1) : literal;
+}
+
 export const vendorFileSchema = z
   .object({
     id: z.string().regex(VENDOR_ID),
@@ -251,6 +258,31 @@ export const vendorFileSchema = z
     inline: z.array(z.string().min(4).max(200)).default([]),
     /** CSS selectors (as lol-html supports them) of the vendor's containers, removed when refused. */
     selectors: z.array(z.string().min(1).max(200)).default([]),
+    /**
+     * The vendor's containers told by one class token, where no CSS selector can say it exactly
+     * (`elfsight-app-<uuid>`, not `elfsight-app-section`): anchored linear-time patterns, each
+     * starting with at least three literal characters that lol-html matches natively first.
+     */
+    classTokens: z
+      .array(
+        z
+          .string()
+          .min(4)
+          .max(200)
+          .superRefine((source, ctx) => {
+            const problem =
+              linearPatternProblem(source) ??
+              (classTokenPrefix(source).length < 3 ? "it does not start with three literal characters" : null);
+            if (problem)
+              ctx.addIssue({
+                code: "custom",
+                message: "an anchored pattern of a class token, starting with at least three literal characters",
+                input: source,
+                params: { fix: `${problem}; write e.g. "^widget-[0-9a-f]{8}-[0-9a-f-]{27}$"` },
+              });
+          }),
+      )
+      .default([]),
     cookies: z.array(cookieSchema).default([]),
     /** First-party tag and beacon forwarding (README "First-party analytics"); see beaconSchema. */
     beacon: beaconSchema.optional(),

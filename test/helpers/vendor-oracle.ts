@@ -268,7 +268,8 @@ function walkDocument(html: string, page: URL, scripting: boolean, where: string
         for (const { purpose, signature } of loaderPurposes(textOf(el)))
           out.push({ where, purposes: [purpose], detail: `${describe(el)} runs a loader with "${signature}"` });
       }
-      if ((attr(el, "class") ?? "").includes("elfsight-app-"))
+      // Elfsight's container carries the class token elfsight-app-<widget uuid>.
+      if (/(?:^|\s)elfsight-app-[0-9a-f]{8}-[0-9a-f]{4}-/i.test(attr(el, "class") ?? ""))
         out.push({ where, purposes: ["social"], detail: `${describe(el)} is an Elfsight widget container` });
       const srcdoc = name === "iframe" ? attr(el, "srcdoc") : null;
       if (srcdoc !== null && depth < 4)

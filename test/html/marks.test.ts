@@ -356,7 +356,7 @@ describe("Elfsight container", () => {
   });
 
   it("is matched among other classes", async () => {
-    const other = `<section class="feed elfsight-app-abc wide"><p>posts</p></section>`;
+    const other = `<section class="feed elfsight-app-5d6e2f3a-8b1c-4d7e-9f20-3a4b5c6d7e8f wide"><p>posts</p></section>`;
     expectPage(await gate(`<main>${other}</main>`, NONE), "<main></main>");
   });
 });
@@ -432,7 +432,7 @@ describe("legacy and malformed markup", () => {
   });
 
   it("keeps the end tag of the parent that closes a removed element left open", async () => {
-    const input = `<section><div class="elfsight-app-1"><p>feed</section><ul><li><video src="${PX}"></ul><p>b</p>`;
+    const input = `<section><div class="elfsight-app-5d6e2f3a-8b1c-4d7e-9f20-3a4b5c6d7e8f"><p>feed</section><ul><li><video src="${PX}"></ul><p>b</p>`;
     expectPage(await gate(input, NONE), `<section></section><ul><li></ul><p>b</p>`);
   });
 });

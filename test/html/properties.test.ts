@@ -309,6 +309,7 @@ const firstParty: fc.Arbitrary<Segment> = fc
       `<iframe srcdoc="&lt;p&gt;#T&lt;/p&gt;" title="#"></iframe>`,
       `<svg viewBox="0 0 1 1"><circle r="1"/><text>#T</text></svg>`,
       `<div class="elfsight-note">#T</div>`,
+      `<section class="elfsight-app-section"><h2>#T</h2><a href="/x">linkki</a></section>`,
       `<link rel="me" href="https://www.instagram.com/kevytpankki/"><link rel="alternate canonical" href="https://www.facebook.com/tr/#">`,
       `<img class="lazyload" data-src="/img/#.png" data-srcset="/img/#@2x.png 2x" alt="#T">`,
       "#T\n",

@@ -531,7 +531,7 @@ describe("activatePolicy fails closed", () => {
 
   it("renders the selector diagnostic", () => {
     const files = shippedFiles();
-    files["policies/vendors/elfsight.yaml"].selectors.push("div[");
+    files["policies/vendors/elfsight.yaml"].selectors = [".elfsight-widget", "div["];
     expect(renderDiagnostics(activatePolicy(files).diagnostics)).toMatchInlineSnapshot(`
       "policy has 1 error:
       - policies/vendors/elfsight.yaml at selectors[1]

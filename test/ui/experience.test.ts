@@ -11,7 +11,7 @@ const PAGE = `<!doctype html><html><head><title>t</title>
 <script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>
 <script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}gtag('js',new Date());gtag('config','G-1');</script>
 </head><body><h1>Etusivu</h1>
-<section><script src="https://static.elfsight.com/platform/platform.js" async></script><div class="elfsight-app-abc" data-elfsight-app-lazy></div></section>
+<section><script src="https://static.elfsight.com/platform/platform.js" async></script><div class="elfsight-app-5d6e2f3a-8b1c-4d7e-9f20-3a4b5c6d7e8f" data-elfsight-app-lazy></div></section>
 <script>window.intercomSettings={app_id:"a1"};</script>
 </body></html>`;
 
@@ -336,7 +336,7 @@ describe("placeholders", () => {
   it("stand where the Elfsight widget was, with a one-click allow that keeps the current choice", async () => {
     const { request } = makeGate(() => html(PAGE));
     const out = await (await request("/", { headers: { cookie: consentCookie(["analytics"]) } })).text();
-    expect(out).not.toContain("elfsight-app-abc");
+    expect(out).not.toContain("elfsight-app-5d6e2f3a-8b1c-4d7e-9f20-3a4b5c6d7e8f");
     expect(out).not.toContain("platform.js");
     expect(out).toContain(
       '<div data-gatekeeper class="gk-ph" lang="fi" data-gatekeeper-vendor="elfsight"><p>Instagram-julkaisumme näytetään Elfsight-palvelun kautta.',

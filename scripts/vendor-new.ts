@@ -31,6 +31,7 @@ export const EXAMPLE: VendorFile = {
   urls: ["cdn.shared-tags.example/ea/tag.js", "cdn.shared-tags.example/t/js?id=EA-"],
   removalOnlyUrls: [],
   classTokens: [],
+  standIns: [],
   inline: ["exampleAnalytics('init'"],
   selectors: ['[class*="example-analytics-widget-"]'],
   cookies: [

@@ -284,6 +284,16 @@ export const vendorFileSchema = z
       )
       .default([]),
     cookies: z.array(cookieSchema).default([]),
+    /**
+     * The globals the vendor's snippet defines and site code calls (`dataLayer.push`, `gtag()`,
+     * `fbq()`). Refused, the vendor's snippet is removed, and the page gets inert stand-ins so the
+     * site's own code keeps running: `array` an empty array, `queue` a function that only queues
+     * its calls. Nothing is sent. Skipped for a global an allowed vendor declares too.
+     */
+    standIns: z
+      .array(z.object({ global: z.string().regex(JS_NAME), kind: z.enum(["array", "queue"]) }).strict())
+      .max(16)
+      .default([]),
     /** First-party tag and beacon forwarding (README "First-party analytics"); see beaconSchema. */
     beacon: beaconSchema.optional(),
     /**

@@ -90,7 +90,8 @@ describe("the banner", () => {
     const page = `<html><head></head><body><p>x</p></body></html>`;
     const { request } = makeGate(() => html(page));
     const out = await (await request("/")).text();
-    expect(injected(out)).toEqual(["script", "style", "div.gk-banner", "script", "nav.gk-footer"]);
+    // The client API, the refused vendors' stand-ins, the banner's style, the banner and its script, the footer.
+    expect(injected(out)).toEqual(["script", "script", "style", "div.gk-banner", "script", "nav.gk-footer"]);
     expect(await stripInjected(out)).toBe(page);
   });
 });

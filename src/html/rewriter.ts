@@ -28,6 +28,7 @@ import { registerInjections } from "./injections";
 import { inlineJudge } from "./inline-judge";
 import { InlineScripts } from "./inline-script";
 import { type BaseState, type DocumentContext, documentContext, type RewritePlan } from "./plan";
+import { styleAttributeHandler, styleSheetHandler } from "./styles";
 import {
   baseHandler,
   pingHandler,
@@ -73,6 +74,9 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
   rewriter.on("[ping]", pingHandler(ctx));
   rewriter.on("meta[http-equiv]", metaRefreshHandler(ctx));
   rewriter.on("svg set, svg animate", svgAnimationHandler(ctx));
+  rewriter.on("style", styleSheetHandler(ctx));
+  // Only a value with "(" can hold url() or image-set() ("&" for a character reference).
+  rewriter.on('[style*="("], [style*="&"]', styleAttributeHandler(ctx));
   rewriter.on("iframe[srcdoc]", srcdocHandler(ctx, filter));
   for (const { selector, vendor, classToken } of policy.selectors)
     if (decision.refused[vendor]) rewriter.on(selector, vendorSelectorHandler(ctx, selector, vendor, classToken));

@@ -9,6 +9,7 @@
  * it) and with scripting off (noscript content is markup, as a browser without JavaScript sees
  * it). iframe srcdoc documents and template contents are walked too.
  */
+import { type CSSToken, TokenType, tokenize } from "@csstools/css-tokenizer";
 import { type DefaultTreeAdapterMap, parse } from "parse5";
 
 type Node = DefaultTreeAdapterMap["node"];
@@ -162,6 +163,32 @@ const QUIET_RELS = new Set(
   ),
 );
 
+/**
+ * URLs CSS loads, read from the tokenizer's output: url(x), and the string right after url(,
+ * src( or @import, and any string inside image-set(.
+ */
+function cssUrls(css: string): string[] {
+  const tokens: CSSToken[] = tokenize({ css });
+  const out: string[] = [];
+  const significant = tokens.filter((t) => t[0] !== TokenType.Whitespace && t[0] !== TokenType.Comment);
+  significant.forEach((t, i) => {
+    const prev = significant[i - 1];
+    if (t[0] === TokenType.URL) out.push(t[4].value);
+    else if (t[0] === TokenType.String && prev) {
+      const name = prev[0] === TokenType.Function || prev[0] === TokenType.AtKeyword ? prev[4].value.toLowerCase() : "";
+      if (["url", "src", "import"].includes(name)) out.push(t[4].value);
+    }
+  });
+  let inImageSet = 0;
+  for (const t of tokens) {
+    if (t[0] === TokenType.Function) inImageSet += /image-set$/i.test(t[4].value) || inImageSet ? 1 : 0;
+    else if (t[0] === TokenType.OpenParen && inImageSet) inImageSet++;
+    else if (t[0] === TokenType.CloseParen && inImageSet) inImageSet--;
+    else if (t[0] === TokenType.String && inImageSet) out.push(t[4].value);
+  }
+  return out;
+}
+
 export interface Violation {
   where: string;
   purposes: OraclePurpose[];
@@ -256,6 +283,13 @@ function walkDocument(html: string, page: URL, scripting: boolean, where: string
         const url = value ? resolve(value, base) : null;
         const purposes = url ? vendorPurposes(url) : [];
         if (purposes.length) out.push({ where, purposes, detail: `${describe(el)} loads ${url}` });
+      }
+      // CSS: a style sheet's text and a style attribute.
+      const css = [attr(el, "style") ?? "", name === "style" ? textOf(el) : ""].join("\n");
+      for (const value of css.trim() ? cssUrls(css) : []) {
+        const url = resolve(value, base);
+        const purposes = url ? vendorPurposes(url) : [];
+        if (purposes.length) out.push({ where, purposes, detail: `${describe(el)} CSS loads ${url}` });
       }
       const background = attr(el, "background");
       if (background !== null) {

@@ -175,3 +175,37 @@ describe("declarative loads", () => {
     await expectGate(input, input);
   });
 });
+
+describe("CSS in <style> and style=", () => {
+  const ELF = "https://static.elfsight.com";
+  it.each([
+    ["@import", `<style>@import url("${ELF}/a.css");body{color:red}</style>`, "<style>body{color:red}</style>"],
+    ["url()", `<style>.a{background:url(${IG})}.b{color:red}</style>`, "<style>.a{}.b{color:red}</style>"],
+    [
+      "@font-face",
+      `<style>@font-face{font-family:x;src:url(${ELF}/f.woff2)}p{margin:0}</style>`,
+      "<style>@font-face{font-family:x;}p{margin:0}</style>",
+    ],
+    ["style=", `<div style="background-image:url(${IG});color:red">x</div>`, `<div style="color:red">x</div>`],
+    [
+      "style= with a character reference",
+      `<div style="background:url(${IG.replace("/v/", "&#x2F;v/")})">x</div>`,
+      "<div>x</div>",
+    ],
+  ])("%s: only the vendor's rule or declaration goes", async (_name, input, refused) => {
+    await expectGate(input, refused);
+  });
+
+  it("keeps first-party CSS byte for byte", async () => {
+    const input = `<style>@import "/a.css";.a{background:url(/i.png)} /* ${IG} */</style><p style="background:url(/i.png);color:red">x</p>`;
+    await expectGate(input, input);
+  });
+
+  it("drops a style sheet longer than the inline limit (fail closed)", async () => {
+    const files = shippedFiles();
+    files["policies/sites/default.yaml"].limits = { inlineBytes: 1024 };
+    const input = `<style>${".a{color:red}".repeat(100)}</style><p>x</p>`;
+    const { request } = makeGate(() => html(input), files);
+    expect(withoutInjected(await (await request("/")).text())).toBe("<style></style><p>x</p>");
+  });
+});

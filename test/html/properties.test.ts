@@ -254,6 +254,17 @@ const vendorTag: fc.Arbitrary<Segment> = fc.oneof(
     purposes,
     removed: `<svg><image href="/img/a.png"></image></svg>`,
   })),
+  // CSS: the vendor's @import or declaration goes, the rest of the styles stay.
+  vendorUrl.map(([url, purposes]) => ({
+    html: `<style>.oma{color:red}\n@import url("${url}");\n.v{margin:0;background:url(${url}) no-repeat}</style>`,
+    purposes,
+    removed: `<style>.oma{color:red}\n\n.v{margin:0;}</style>`,
+  })),
+  vendorUrl.map(([url, purposes]) => ({
+    html: `<p style="color:red;background-image:url('${url}')">Teksti</p>`,
+    purposes,
+    removed: `<p style="color:red;">Teksti</p>`,
+  })),
   // Parts of first-party elements: the vendor's attribute goes, the element and its content stay.
   vendorUrl.map(([url, purposes]) => ({
     html: `<video src="/media/esittely.mp4" poster="${url}" controls></video>`,
@@ -309,6 +320,7 @@ const firstParty: fc.Arbitrary<Segment> = fc
       `<iframe srcdoc="&lt;p&gt;#T&lt;/p&gt;" title="#"></iframe>`,
       `<svg viewBox="0 0 1 1"><circle r="1"/><text>#T</text></svg>`,
       `<div class="elfsight-note">#T</div>`,
+      `<style>.#{background:url(/img/#.png)} @import "/css/#.css";</style><p style="background:url(/img/#.png);color:red">#T</p>`,
       `<section class="elfsight-app-section"><h2>#T</h2><a href="/x">linkki</a></section>`,
       `<link rel="me" href="https://www.instagram.com/kevytpankki/"><link rel="alternate canonical" href="https://www.facebook.com/tr/#">`,
       `<img class="lazyload" data-src="/img/#.png" data-srcset="/img/#@2x.png 2x" alt="#T">`,

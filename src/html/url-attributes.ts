@@ -159,8 +159,8 @@ function refusedUrl(ctx: DocumentContext, tag: string, attribute: string, candid
   const url = resolveUrl(candidate, ctx.base.url);
   if (!url) return [];
   const verdict = judgeUrl(plan.policy, plan.decision, url, plan.pageUrl);
-  // A third party no vendor names is worth classifying only if the browser fetches from it.
-  if (plan.observe && (verdict.vendors.length || (verdict.thirdParty && fetches)))
+  // What the browser does not fetch (a link whose relations fetch nothing) is no contact at all.
+  if (plan.observe && fetches && (verdict.vendors.length || verdict.thirdParty))
     plan.observe({
       tag: tag.toLowerCase(),
       via: attribute,
@@ -240,14 +240,14 @@ export function urlAttributeHandler(
     element(el) {
       if (el.removed) return;
       const fetches = fetchesFrom(el);
-      // Relations that fetch nothing: the link is left alone (the audit still sees vendor links).
-      if (!fetches && !ctx.plan.observe) return;
+      // Relations that fetch nothing: the link is left alone, and is no contact to observe.
+      if (!fetches) return;
       for (const attribute of attributes) {
         const raw = el.getAttribute(attribute);
         if (raw === null) continue;
         const value = decodeAttributeValue(raw);
         const refused = refusedValue(ctx, el.tagName, attribute, value, fetches);
-        if (!refused.length || !fetches) continue;
+        if (!refused.length) continue;
         const wholeElement =
           !PART_ATTRIBUTES.has(attribute) &&
           RESOURCE_ELEMENTS.has(el.tagName) &&

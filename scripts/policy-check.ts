@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { renderDiagnostics } from "../src/policy/diagnostics";
 import { loadPolicy } from "../src/policy/load";
+import { lookAlikeSelectorWarning } from "../src/policy/selectors";
 // @ts-expect-error plain ESM helper without types
 import { lineOf, readPolicyFiles, readPolicySources } from "./lib/policy-files.mjs";
 import { runtimeSelectorDiagnostics } from "./lib/runtime-selectors";
@@ -49,6 +50,18 @@ for (const d of diagnostics) {
 if (diagnostics.length) {
   console.error(renderDiagnostics(diagnostics));
   process.exit(1);
+}
+// Warnings do not fail the check: selectors that may also take the site's own elements.
+for (const [file, content] of Object.entries(readPolicyFiles(root) as Record<string, unknown>)) {
+  const selectors = (content as { selectors?: unknown } | null)?.selectors;
+  if (!file.startsWith("policies/vendors/") || !Array.isArray(selectors)) continue;
+  selectors.forEach((selector, i) => {
+    const warning = typeof selector === "string" ? lookAlikeSelectorWarning(selector) : null;
+    if (warning)
+      console.warn(
+        `warning: ${file} at selectors[${i}]: ${warning}\n    fix: name the vendor's own class token in classTokens (e.g. "^widget-[0-9a-f]{8}$"), or a selector only the vendor's markup has`,
+      );
+  });
 }
 const p = result.ok ? result.policy : undefined;
 console.log(`policy ok: ${p?.purposes.length} purposes, ${p?.sites.length} site(s), ${p?.vendors.length} vendors`);

@@ -29,8 +29,14 @@ export const EXAMPLE: VendorFile = {
   privacyPolicy: "https://www.example-analytics.com/privacy",
   hosts: ["*.example-analytics.com"],
   urls: ["cdn.shared-tags.example/ea/tag.js", "cdn.shared-tags.example/t/js?id=EA-"],
+  removalOnlyUrls: ["www.example-analytics.fi/collect/", "www.example-analytics.se/collect/"],
+  classTokens: ["^ea-widget-[0-9a-f]{8}$"],
+  standIns: [
+    { global: "eaq", kind: "array" },
+    { global: "exampleAnalytics", kind: "queue" },
+  ],
   inline: ["exampleAnalytics('init'"],
-  selectors: ['[class*="example-analytics-widget-"]'],
+  selectors: ["div.example-analytics-badge"],
   cookies: [
     {
       name: "_ea_id_*",
@@ -124,6 +130,11 @@ hosts:
 ${comment(example("urls"))}
 urls: []
 
+# Optional. Like urls, but left out of the Content-Security-Policy: URL families on more hosts
+# than a header can list (a vendor's country domains). Removed while refused like urls. Example:
+${comment(example("removalOnlyUrls"))}
+removalOnlyUrls: []
+
 # Optional. Literal snippets (4 to 200 characters) that identify its inline loader or
 # configuration inside <script> text, compared ignoring case, whitespace and quote kind; a refused
 # inline script loses its text. Example:
@@ -134,6 +145,18 @@ inline: []
 # the purpose is refused. :not() takes simple selectors only (tag, .class, #id, [attr]). Example:
 ${comment(example("selectors"))}
 selectors: []
+
+# Optional. Its containers told by one class token where no selector says it exactly: anchored
+# patterns (^...$, linear-time, at least three literal characters first) that one class of the
+# element must match. Prefer this to [class*=...], which also takes the site's own classes. Example:
+${comment(example("classTokens"))}
+classTokens: []
+
+# Optional. The globals its snippet defines and site code calls (window.exampleAnalytics(...)):
+# while refused, the page gets inert stand-ins so the site's code keeps running; array: an empty
+# array, queue: a function that only queues its calls. Nothing is sent. Example:
+${comment(example("standIns"))}
+standIns: []
 
 # Optional. The cookies its tags set: listed on /__gk/cookies, and expired when the visitor refuses
 # or withdraws the purpose. name: * stands for any run of characters; lifetime: an ISO 8601

@@ -21,9 +21,17 @@ export const SCHEMA_DOCS: Record<"purposes" | "site" | "vendor", Record<string, 
     privacyPolicy: "https link to the vendor's privacy policy, linked from the declaration.",
     hosts: "Every host the vendor's tags make the browser contact; *.example.com is the domain and its subdomains.",
     urls: "Host + path prefix rules (no scheme) that tell this vendor apart on a host it shares with others.",
-    inline: "Literal snippets that identify the vendor's inline loaders; an inline script containing one is removed.",
+    removalOnlyUrls:
+      "Like urls for classifying and removing, but left out of the CSP: URL families on more hosts than a header can list.",
+    inline:
+      "Loader signatures, judged at code level: an executable inline script with one in its code (not in a comment or a data string) is emptied.",
     selectors:
       "CSS selectors (as lol-html supports them) of the vendor's containers, removed when the purpose is refused.",
+    classTokens:
+      "Anchored patterns for one class token of the vendor's containers (^elfsight-app-<uuid>$), where no CSS selector says it exactly.",
+    standIns: "Globals the vendor's snippet defines and site code calls; refused, the page gets inert stand-ins.",
+    "standIns[].global": "The global's name (dataLayer, gtag, fbq, Intercom).",
+    "standIns[].kind": '"array" (an empty array) or "queue" (a function that only queues its calls).',
     cookies: "The cookies the vendor sets: expired when the purpose is refused, listed in the declaration.",
     "cookies[].name": "Cookie name; * stands for any run of characters (_ga_*).",
     "cookies[].lifetime": 'ISO 8601 duration (P2Y, P13M, P7D, PT24H) or "session".',
@@ -59,6 +67,13 @@ export const SCHEMA_DOCS: Record<"purposes" | "site" | "vendor", Record<string, 
     "ui.privacyPolicy": "The site's privacy policy, linked from the declaration and the preferences page.",
     "ui.textVersion": "Bump when the banner's wording changes; recorded with each consent.",
     "ui.texts": "Every text the visitor sees, one block per language in languages.",
+    urlAttributes:
+      "More attributes a script on the site turns into a load later (data-original), judged like src; names ending in srcset are srcset lists.",
+    cache: "The consent-bucket cache: which pages may be kept per consent bucket, and for how long (docs/DEPLOY.md).",
+    "cache.paths": "Exact paths (/) or prefixes ending in * (/blog/*) whose pages may be cached; no query.",
+    "cache.maxTtlSeconds": "The longest a page is kept; the origin's s-maxage (else max-age) decides below it.",
+    "cache.sessionCookies":
+      "Cookies that make a request personal: never answered from the cache nor stored. Unset: the required purposes' vendors' cookies.",
     measurementIds: "The site's own Google tag and measurement ids; only these are served first-party and relayed.",
     mode: '"enforce" removes; "shadow" changes nothing and logs what enforce would remove. GK_MODE overrides it.',
     csp: "The Content-Security-Policy per decision.",

@@ -45,11 +45,12 @@ function base64Decode(text: string): string | null {
 }
 
 /**
- * The code a `data:` or `javascript:` URL runs, or null when the value is neither. A `data:` URL
+ * The code a `data:` or `javascript:` URL runs (from the attribute value with its character
+ * references decoded), or null when the value is neither. A `data:` URL
  * that cannot be decoded yields "" (nothing to run), which is judged as such.
  */
-export function codeOfUrl(raw: string, allowData: boolean): string | null {
-  const value = urlText(decodeAttributeValue(raw));
+export function codeOfUrl(decoded: string, allowData: boolean): string | null {
+  const value = urlText(decoded);
   const scheme = value.slice(0, 11).toLowerCase();
   if (scheme.startsWith("javascript:")) return percentDecode(value.slice("javascript:".length));
   if (!allowData || !scheme.startsWith("data:")) return null;

@@ -22,6 +22,8 @@
  */
 
 import { scriptKind } from "../match/script-type";
+import { decodeAttributeValue } from "./attribute-value";
+import { metaRefreshHandler, svgAnimationHandler } from "./declarative";
 import { HTML_NS, removeElement } from "./elements";
 import { type FragmentFilter, filterFragment, noscriptHandler, srcdocHandler } from "./fragments";
 import { EVENT_HANDLERS, refusedHandlers } from "./hidden-code";
@@ -29,10 +31,12 @@ import { registerInjections } from "./injections";
 import { dataReader, inlineJudge } from "./inline-judge";
 import { InlineScripts } from "./inline-script";
 import { type BaseState, type DocumentContext, documentContext, type RewritePlan } from "./plan";
+import { styleAttributeHandler, styleSheetHandler } from "./styles";
 import {
   baseHandler,
   pingHandler,
   repointHandler,
+  siteUrlAttributes,
   URL_ATTRIBUTES,
   urlAttributeHandler,
   urlSelectors,
@@ -63,6 +67,8 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
   rewriter.on("base[href]", baseHandler(ctx, select.narrow && anyRefused));
   for (const [selector, attributes] of anyRefused ? URL_ATTRIBUTES : [])
     rewriter.on(select.attributes(selector, attributes), urlAttributeHandler(ctx, attributes));
+  for (const attribute of anyRefused ? siteUrlAttributes(ctx) : [])
+    rewriter.on(select.attributes(`[${attribute}]`, [attribute]), urlAttributeHandler(ctx, [attribute]));
   // Top level only: scripts in noscript content never run, and a srcdoc is judged by whether
   // filtering changes it, which re-pointing would.
   const repoint = depth === 0 && ctx.mutate ? plan.repoint : null;
@@ -70,9 +76,14 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
   if (!anyRefused) return finish(rewriter, ctx);
 
   rewriter.on("[ping]", pingHandler(ctx));
+  rewriter.on("meta[http-equiv]", metaRefreshHandler(ctx));
+  rewriter.on("svg set, svg animate", svgAnimationHandler(ctx));
+  rewriter.on("style", styleSheetHandler(ctx));
+  // Only a value with "(" can hold url() or image-set() ("&" for a character reference).
+  rewriter.on('[style*="("], [style*="&"]', styleAttributeHandler(ctx));
   rewriter.on("iframe[srcdoc]", srcdocHandler(ctx, filter));
-  for (const { selector, vendor } of policy.selectors)
-    if (decision.refused[vendor]) rewriter.on(selector, vendorSelectorHandler(ctx, selector, vendor));
+  for (const { selector, vendor, classToken } of policy.selectors)
+    if (decision.refused[vendor]) rewriter.on(selector, vendorSelectorHandler(ctx, selector, vendor, classToken));
   registerInlineScripts(rewriter, ctx);
   rewriter.on(HANDLER_SELECTOR, eventHandlerAttributes(ctx));
   rewriter.on("noscript", noscriptHandler(ctx, filter));
@@ -93,18 +104,21 @@ function vendorSelectorHandler(
   ctx: DocumentContext,
   selector: string,
   vendor: number,
+  classToken?: RegExp,
 ): HTMLRewriterElementContentHandlers {
   const { plan } = ctx;
   const id = plan.policy.vendors[vendor]?.id ?? "unknown";
   const placeholder = ctx.depth === 0 ? plan.injections?.replacements?.get(vendor) : undefined;
   return {
     element(el) {
+      // A class-token rule: lol-html matched the literal prefix; the whole token must match too.
+      if (classToken && !hasClassToken(el, classToken)) return;
       plan.observe?.({
         tag: el.tagName.toLowerCase(),
         via: "selector",
-        target: selector,
+        target: classToken ? classToken.source : selector,
         vendors: [id],
-        rule: `selector:${selector}`,
+        rule: `selector:${classToken ? classToken.source : selector}`,
         removed: true,
       });
       if (ctx.mutate) removeElement(el, placeholder);
@@ -133,6 +147,13 @@ function eventHandlerAttributes(ctx: DocumentContext): HTMLRewriterElementConten
  * call for common types cost more in native matching on every page than the calls it spared.
  */
 const TYPED_SCRIPTS = "script[type]:not([src]), script[language]:not([src])";
+
+/** Whether one of the element's class tokens (split on ASCII whitespace) matches `pattern`. */
+function hasClassToken(el: Element, pattern: RegExp): boolean {
+  return decodeAttributeValue(el.getAttribute("class") ?? "")
+    .split(/[\t\n\f\r ]+/)
+    .some((token) => pattern.test(token));
+}
 
 /** Inline scripts (./inline-script.ts): lol-html's elements and text chunks in, its steps done. */
 function registerInlineScripts(rewriter: HTMLRewriter, ctx: DocumentContext): void {

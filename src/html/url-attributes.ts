@@ -6,26 +6,36 @@
  * first-party tags.
  */
 import { hostNamed, resolveUrl } from "../match/url";
+import { siteFor } from "../policy/compile";
 import { decodeAttributeValue } from "./attribute-value";
 import { HTML_NS, removeElement } from "./elements";
 import { codeOfUrl } from "./hidden-code";
 import { inlineJudge } from "./inline-judge";
 import type { DocumentContext, Repoint } from "./plan";
 import { judgeUrl } from "./refusal";
-import { srcsetCandidates } from "./srcset";
+import { parseSrcset, srcsetCandidates } from "./srcset";
 
-/** Attributes holding URLs the browser fetches on its own, per element. */
-export const URL_ATTRIBUTES: ReadonlyArray<readonly [string, readonly string[]]> = [
+/**
+ * Lazy and delayed loading: site optimisers (WP Rocket's `data-rocket-src`, LiteSpeed's and
+ * lazysizes' `data-src`, `data-lazy-src`) and consent managers (`<script type="text/plain"
+ * data-src>`) keep the URL here until a scroll or the first interaction, then move it to `src`.
+ * They are judged like `src`. A site names more in its site file (`urlAttributes`).
+ */
+export const LAZY_SRC = ["data-src", "data-rocket-src", "data-lazy-src"] as const;
+const LAZY_SRCSET = ["data-srcset", "data-lazy-srcset"] as const;
+
+/** Attributes holding URLs the browser fetches on its own, or that a loader moves there, per element. */
+const ELEMENT_ATTRIBUTES: ReadonlyArray<readonly [string, readonly string[]]> = [
   // SVG scripts load from href / xlink:href; HTML ones from src.
-  ["script", ["src", "href", "xlink:href"]],
-  ["iframe", ["src"]],
+  ["script", ["src", "href", "xlink:href", ...LAZY_SRC]],
+  ["iframe", ["src", ...LAZY_SRC]],
   ["frame", ["src"]],
-  ["img", ["src", "srcset"]],
-  ["source", ["src", "srcset"]],
-  ["video", ["src", "poster"]],
-  ["audio", ["src"]],
+  ["img", ["src", "srcset", ...LAZY_SRC, ...LAZY_SRCSET]],
+  ["source", ["src", "srcset", ...LAZY_SRC, ...LAZY_SRCSET]],
+  ["video", ["src", "poster", ...LAZY_SRC, "data-poster"]],
+  ["audio", ["src", ...LAZY_SRC]],
   ["track", ["src"]],
-  ["embed", ["src"]],
+  ["embed", ["src", ...LAZY_SRC]],
   ["object", ["data"]],
   ["input", ["src"]],
   ["link", ["href", "imagesrcset"]],
@@ -33,17 +43,42 @@ export const URL_ATTRIBUTES: ReadonlyArray<readonly [string, readonly string[]]>
   ["image", ["src", "srcset", "href", "xlink:href"]],
   ["use", ["href", "xlink:href"]],
   ["feimage", ["href", "xlink:href"]],
+];
+/** Elements whose main resource is a URL attribute: a refused one takes the element with it. */
+const RESOURCE_ELEMENTS = new Set(ELEMENT_ATTRIBUTES.map(([tag]) => tag));
+/** `:not(...)` for every element ELEMENT_ATTRIBUTES judges `attribute` on already. */
+const elsewhere = (attribute: string) =>
+  ELEMENT_ATTRIBUTES.filter(([, list]) => list.includes(attribute))
+    .map(([tag]) => `:not(${tag})`)
+    .join("");
+
+export const URL_ATTRIBUTES: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ...ELEMENT_ATTRIBUTES,
   ["[background]", ["background"]],
+  // lazysizes' background image, on any element.
+  ["[data-bg]", ["data-bg"]],
+  // Lazy attributes on elements not listed above (a <div data-src> a script reads): the
+  // attribute goes, not the element.
+  ...[...LAZY_SRC, ...LAZY_SRCSET].map((a) => [`[${a}]${elsewhere(a)}`, [a]] as const),
 ];
 /**
  * Void to the browser's tree builder but not to lol-html, which would take the rest of the page
  * (or of their parent) for their content: these lose the refused attribute instead.
  */
 const VOID_IN_BROWSER = new Set(["frame", "image"]);
-const SRCSET = new Set(["srcset", "imagesrcset"]);
+const SRCSET = new Set<string>(["srcset", "imagesrcset", ...LAZY_SRCSET]);
 /**
- * `<link rel>` values that make the browser fetch nothing by themselves. Such links to a refused
- * vendor are still removed; they are just not reported as third parties to classify.
+ * Attributes that are not the element's main resource: a refused one goes (a srcset loses only
+ * its refused candidates), and the element stays with its own content.
+ */
+const PART_ATTRIBUTES = new Set<string>([...SRCSET, "poster", "data-poster", "background", "data-bg"]);
+/** A site's own URL attributes (`urlAttributes`) ending in `srcset` are read as srcset values. */
+const isSrcset = (attribute: string) => SRCSET.has(attribute) || attribute.endsWith("srcset");
+/**
+ * `<link rel>` values that make the browser fetch nothing by themselves: a link whose every
+ * relation is one of these (`rel=me`, `rel=alternate`, `rel=canonical`) is left alone, whatever
+ * it points at. Any other relation, or none, counts as fetching (fail closed): `search` (OpenSearch
+ * descriptions are fetched for autodiscovery) and `next` (prefetched by some browsers) are left out.
  * https://html.spec.whatwg.org/multipage/links.html#linkTypes
  */
 const NON_FETCHING_RELS = new Set([
@@ -55,20 +90,21 @@ const NON_FETCHING_RELS = new Set([
   "help",
   "license",
   "me",
-  "next",
   "nofollow",
   "noopener",
   "noreferrer",
   "opener",
   "prev",
-  "search",
   "shortlink",
   "tag",
 ]);
 
 function fetchesFrom(el: Element): boolean {
   if (el.tagName !== "link") return true;
-  const rels = (el.getAttribute("rel") ?? "").toLowerCase().split(/\s+/).filter(Boolean);
+  const rels = (el.getAttribute("rel") ?? "")
+    .toLowerCase()
+    .split(/[\t\n\f\r ]+/)
+    .filter(Boolean);
   return rels.length === 0 || rels.some((r) => !NON_FETCHING_RELS.has(r));
 }
 
@@ -76,6 +112,17 @@ function fetchesFrom(el: Element): boolean {
 const SUSPECT = ['*=":"', '*="&"', '*="//"', '*="\\\\"', '*="\\9 "', '*="\\a "', '*="\\d "'];
 /** Elements common enough on every page that sparing them a call into JavaScript pays. */
 const COMMON = new Set(["img", "link", "script", "iframe", "source", "input"]);
+
+/** The site file's own `urlAttributes` for this page, less the built-in ones. */
+export function siteUrlAttributes(ctx: DocumentContext): string[] {
+  const { policy, pageUrl } = ctx.plan;
+  const builtIn = new Set(URL_ATTRIBUTES.flatMap(([, list]) => list));
+  return (siteFor(policy, pageUrl.hostname)?.urlAttributes ?? []).filter((a) => !builtIn.has(a));
+}
+
+/** `img` for `img`, and for `[data-src]:not(img)` the part after the attribute, `:not(img)`. */
+const elementPart = (selector: string) =>
+  selector.startsWith("[") ? selector.slice(selector.indexOf("]") + 1) : selector;
 
 /**
  * The selectors the URL handlers register. On a page whose host no vendor names, a relative URL
@@ -89,9 +136,7 @@ export function urlSelectors(ctx: DocumentContext) {
   const suspect = (selector: string, attributes: readonly string[]) =>
     narrow
       ? attributes
-          .flatMap((a) =>
-            SUSPECT.map((x) => `${selector.startsWith("[") ? "" : selector}[${a.replace(":", "\\:")}${x}]`),
-          )
+          .flatMap((a) => SUSPECT.map((x) => `${elementPart(selector)}[${a.replace(":", "\\:")}${x}]`))
           .join(", ")
       : selector;
   return {
@@ -100,8 +145,8 @@ export function urlSelectors(ctx: DocumentContext) {
     attributes(selector: string, attributes: readonly string[]): string {
       if (!narrow) return selector;
       if (selector === "[background]") return selector;
-      if (selector === "script") return `${suspect("script", ["src"])}, svg script`;
-      return COMMON.has(selector) ? suspect(selector, attributes) : selector;
+      if (selector === "script") return `${suspect("script", ["src", ...LAZY_SRC])}, svg script`;
+      return COMMON.has(selector) || selector.startsWith("[") ? suspect(selector, attributes) : selector;
     },
     /** Tags that may be re-pointed. */
     repoint(): string {
@@ -110,35 +155,63 @@ export function urlSelectors(ctx: DocumentContext) {
   };
 }
 
-/** Refused vendor ids for one raw attribute value; observes every vendor or third-party URL in it. */
-function refusedValue(ctx: DocumentContext, tag: string, attribute: string, raw: string, fetches = true): string[] {
+/** Refused vendor ids for one URL; observes it when it is a vendor's or a third party's. */
+function refusedUrl(ctx: DocumentContext, tag: string, attribute: string, candidate: string, fetches = true): string[] {
   const { plan } = ctx;
+  const url = resolveUrl(candidate, ctx.base.url);
+  if (!url) return [];
+  const verdict = judgeUrl(plan.policy, plan.decision, url, plan.pageUrl);
+  // What the browser does not fetch (a link whose relations fetch nothing) is no contact at all.
+  if (plan.observe && fetches && (verdict.vendors.length || verdict.thirdParty))
+    plan.observe({
+      tag: tag.toLowerCase(),
+      via: attribute,
+      target: url.hostname,
+      vendors: verdict.vendors,
+      rule: verdict.rule,
+      removed: verdict.refused.length > 0,
+    });
+  return verdict.refused;
+}
+
+/** Refused vendor ids for one decoded attribute value (every URL a srcset may name). */
+function refusedValue(ctx: DocumentContext, tag: string, attribute: string, value: string, fetches = true): string[] {
   // A data: script or a javascript: script or frame runs the code in its URL.
   const lower = tag.toLowerCase();
   if (lower === "script" || lower === "iframe" || lower === "frame") {
-    const code = codeOfUrl(raw, lower === "script");
-    if (code !== null) return [...inlineJudge(plan)(code, false)];
+    const code = codeOfUrl(value, lower === "script");
+    if (code !== null) return [...inlineJudge(ctx.plan)(code, false)];
   }
-  const value = decodeAttributeValue(raw);
-  const candidates = SRCSET.has(attribute) ? srcsetCandidates(value) : [value];
+  const candidates = isSrcset(attribute) ? srcsetCandidates(value) : [value];
   for (const candidate of candidates) {
-    const url = resolveUrl(candidate, ctx.base.url);
-    if (!url) continue;
-    const verdict = judgeUrl(plan.policy, plan.decision, url, plan.pageUrl);
-    // A third party no vendor names is worth classifying only if the browser fetches from it.
-    if (plan.observe && (verdict.vendors.length || (verdict.thirdParty && fetches)))
-      plan.observe({
-        tag: tag.toLowerCase(),
-        via: attribute,
-        target: url.hostname,
-        vendors: verdict.vendors,
-        rule: verdict.rule,
-        removed: verdict.refused.length > 0,
-      });
-    if (verdict.refused.length) return verdict.refused;
+    const refused = refusedUrl(ctx, tag, attribute, candidate, fetches);
+    if (refused.length) return refused;
   }
   return [];
 }
+
+/**
+ * A refused srcset without its refused candidates, or null when nothing of it may stay (or its
+ * candidates cannot be told apart the way the browser would: fail closed, the attribute goes).
+ */
+function keptSrcset(ctx: DocumentContext, value: string): string | null {
+  const { plan } = ctx;
+  const kept = parseSrcset(value).filter((c) => {
+    const url = resolveUrl(c.url, ctx.base.url);
+    return !url || judgeUrl(plan.policy, plan.decision, url, plan.pageUrl).refused.length === 0;
+  });
+  const rest = kept.map((c) => c.text).join(", ");
+  if (!rest) return null;
+  // Offered generously, the kept candidates must name no refused URL either.
+  const leftover = srcsetCandidates(rest).some((c) => {
+    const url = resolveUrl(c, ctx.base.url);
+    return url && judgeUrl(plan.policy, plan.decision, url, plan.pageUrl).refused.length > 0;
+  });
+  return leftover ? null : rest;
+}
+
+/** An attribute value as lol-html writes it back between double quotes: `&` must stay literal. */
+const attributeText = (value: string) => value.replace(/&/g, "&amp;");
 
 /**
  * The first `<base href>` changes how every later relative URL resolves. One that points at a
@@ -161,44 +234,67 @@ export function baseHandler(ctx: DocumentContext, removeVendorBase: boolean): HT
   };
 }
 
-/** Judges each of the element's URL attributes; the first refused one removes it. */
+/**
+ * Judges each of the element's URL attributes. A refused main resource (`src`, `href`, `data`,
+ * their lazy forms) removes the element; anything else loses only the refused part: a srcset
+ * its refused candidates, a `poster` or background the attribute, a lazy attribute on an element
+ * that loads nothing itself the attribute.
+ */
 export function urlAttributeHandler(
   ctx: DocumentContext,
   attributes: readonly string[],
 ): HTMLRewriterElementContentHandlers {
   return {
     element(el) {
+      if (el.removed) return;
+      const fetches = fetchesFrom(el);
+      // Relations that fetch nothing: the link is left alone, and is no contact to observe.
+      if (!fetches) return;
       for (const attribute of attributes) {
         const raw = el.getAttribute(attribute);
         if (raw === null) continue;
-        const refused = refusedValue(ctx, el.tagName, attribute, raw, fetchesFrom(el));
+        const value = decodeAttributeValue(raw);
+        const refused = refusedValue(ctx, el.tagName, attribute, value, fetches);
         if (!refused.length) continue;
-        // A <body> or <table> loses the image, not its content.
-        if (attribute === "background" || (el.namespaceURI === HTML_NS && VOID_IN_BROWSER.has(el.tagName))) {
-          if (ctx.mutate) el.removeAttribute(attribute);
-          ctx.report(refused, "attribute", el.tagName);
-          continue;
+        const wholeElement =
+          !PART_ATTRIBUTES.has(attribute) &&
+          RESOURCE_ELEMENTS.has(el.tagName) &&
+          !(el.namespaceURI === HTML_NS && VOID_IN_BROWSER.has(el.tagName));
+        if (wholeElement) {
+          if (ctx.mutate) removeElement(el);
+          ctx.report(refused, "element", el.tagName);
+          return;
         }
-        if (ctx.mutate) removeElement(el);
-        ctx.report(refused, "element", el.tagName);
-        return;
+        const rest = isSrcset(attribute) ? keptSrcset(ctx, value) : null;
+        if (ctx.mutate) {
+          if (rest === null) el.removeAttribute(attribute);
+          else el.setAttribute(attribute, attributeText(rest));
+        }
+        ctx.report(refused, "attribute", el.tagName);
       }
     },
   };
 }
 
-/** `<a ping>` and `<area ping>` send a request to every listed URL when followed. */
+/** `<a ping>` and `<area ping>` send a request to every listed URL when followed: the refused ones go. */
 export function pingHandler(ctx: DocumentContext): HTMLRewriterElementContentHandlers {
   return {
     element(el) {
-      const raw = el.getAttribute("ping") ?? "";
-      const refused = decodeAttributeValue(raw)
-        .split(/\s+/)
-        .flatMap((u) => (u ? refusedValue(ctx, el.tagName, "ping", u) : []));
-      if (refused.length) {
-        if (ctx.mutate) el.removeAttribute("ping");
-        ctx.report(refused, "attribute", el.tagName);
+      const urls = decodeAttributeValue(el.getAttribute("ping") ?? "")
+        .split(/[\t\n\f\r ]+/)
+        .filter(Boolean);
+      const refused: string[] = [];
+      const kept = urls.filter((u) => {
+        const ids = refusedUrl(ctx, el.tagName, "ping", u);
+        refused.push(...ids);
+        return ids.length === 0;
+      });
+      if (!refused.length) return;
+      if (ctx.mutate) {
+        if (kept.length) el.setAttribute("ping", attributeText(kept.join(" ")));
+        else el.removeAttribute("ping");
       }
+      ctx.report([...new Set(refused)], "attribute", el.tagName);
     },
   };
 }

@@ -23,10 +23,16 @@ export interface UrlMatcher {
   exact: Map<string, number[]>;
   wildcard: Map<string, number[]>;
   rules: UrlRule[];
+  /**
+   * Indexes into `rules`, in order: those on one exact host, and the wildcard ones. A URL is
+   * compared with the rules of its own host only (a family of country domains is many rules).
+   */
+  rulesByHost?: Map<string, number[]>;
+  wildcardRules?: number[];
 }
 
 export function compileUrlMatcher(
-  vendors: ReadonlyArray<{ hosts: readonly string[]; urls: readonly string[] }>,
+  vendors: ReadonlyArray<{ hosts: readonly string[]; urls: readonly string[]; removalOnlyUrls?: readonly string[] }>,
 ): UrlMatcher {
   const exact = new Map<string, number[]>();
   const wildcard = new Map<string, number[]>();
@@ -39,9 +45,24 @@ export function compileUrlMatcher(
       if (!list.includes(index)) list.push(index);
       map.set(host, list);
     }
-    for (const url of vendor.urls) rules.push({ ...parseUrlPattern(url), vendor: index, source: url });
+    for (const url of [...vendor.urls, ...(vendor.removalOnlyUrls ?? [])])
+      rules.push({ ...parseUrlPattern(url), vendor: index, source: url });
   });
-  return { exact, wildcard, rules };
+  const rulesByHost = new Map<string, number[]>();
+  const wildcardRules: number[] = [];
+  rules.forEach((r, i) => {
+    if (r.wildcard) wildcardRules.push(i);
+    else rulesByHost.set(r.host, [...(rulesByHost.get(r.host) ?? []), i]);
+  });
+  return { exact, wildcard, rules, rulesByHost, wildcardRules };
+}
+
+/** The rules that may match `host`, in the order the vendor files list them. */
+function rulesFor(matcher: UrlMatcher, host: string): readonly UrlRule[] {
+  if (!matcher.rulesByHost || !matcher.wildcardRules) return matcher.rules;
+  const own = matcher.rulesByHost.get(host) ?? [];
+  const indexes = matcher.wildcardRules.length ? [...own, ...matcher.wildcardRules].sort((a, b) => a - b) : own;
+  return indexes.map((i) => matcher.rules[i] as UrlRule);
 }
 
 /** `host/path` or `host/path?name=prefix`, as written in a vendor file's `urls`. */
@@ -108,7 +129,7 @@ export function explainUrl(matcher: UrlMatcher, url: URL): { vendors: number[]; 
   let best = -1;
   let chosen: number[] = [];
   let rule = "none";
-  for (const r of matcher.rules) {
+  for (const r of rulesFor(matcher, host)) {
     if (!hostMatches(r, host) || !path.startsWith(r.path)) continue;
     if (r.query) {
       const values = url.searchParams.getAll(r.query.name);
@@ -146,5 +167,5 @@ function wildcardSuffix(matcher: UrlMatcher, host: string): string | undefined {
 /** Whether any vendor names this host at all: claims it, or has a URL rule on it. */
 export function hostNamed(matcher: UrlMatcher, rawHost: string): boolean {
   const host = normalizeHost(rawHost);
-  return claimants(matcher, host).length > 0 || matcher.rules.some((r) => hostMatches(r, host));
+  return claimants(matcher, host).length > 0 || rulesFor(matcher, host).some((r) => hostMatches(r, host));
 }

@@ -8,7 +8,7 @@ import { type InlinePattern, normalizeInline } from "../match/inline";
 import { compileUrlMatcher, type UrlMatcher } from "../match/url";
 import { type CompiledBeacon, compileBeacons } from "./beacons";
 import type { Policy } from "./load";
-import type { CookieRule, Purpose, SiteFile, VendorFile } from "./schema";
+import { type CookieRule, classTokenPrefix, type Purpose, type SiteFile, type VendorFile } from "./schema";
 
 export interface CompiledVendor {
   index: number;
@@ -20,6 +20,8 @@ export interface CompiledVendor {
 export interface CompiledSelector {
   selector: string;
   vendor: number;
+  /** From `classTokens`: the element must also have a class token this matches. */
+  classToken?: RegExp;
 }
 
 export interface CompiledCookieRule {
@@ -60,7 +62,14 @@ export function compilePolicy(policy: Policy, failsafe = false): CompiledPolicy 
   const inline: InlinePattern[] = policy.vendors.flatMap((v, vendor) =>
     v.inline.map((snippet) => ({ normalized: normalizeInline(snippet), vendor, source: snippet })),
   );
-  const selectors = policy.vendors.flatMap((v, vendor) => v.selectors.map((selector) => ({ selector, vendor })));
+  const selectors: CompiledSelector[] = policy.vendors.flatMap((v, vendor) => [
+    ...v.selectors.map((selector) => ({ selector, vendor })),
+    ...(v.classTokens ?? []).map((source) => ({
+      selector: `[class*="${classTokenPrefix(source)}"]`,
+      vendor,
+      classToken: new RegExp(source),
+    })),
+  ]);
   const needles: InlinePattern[] = [...inline, ...hostNeedles(policy.vendors)];
   return {
     purposes: policy.purposes,

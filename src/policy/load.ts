@@ -357,7 +357,12 @@ function checkReferences(
     // A required vendor's hosts are the site's own CDNs and APIs: never refused, and allowed in the
     // CSP. URL rules, inline snippets and selectors are refused: the most specific URL rule decides
     // a URL, so one here would shield another vendor's tag from refusal.
-    const patterns = vendor.urls.length + vendor.inline.length + vendor.selectors.length;
+    const patterns =
+      vendor.urls.length +
+      vendor.removalOnlyUrls.length +
+      vendor.inline.length +
+      vendor.selectors.length +
+      vendor.classTokens.length;
     if (required && patterns)
       out.push({
         file,
@@ -378,7 +383,7 @@ function checkReferences(
           fix: `${silent}: keep :not() to simple selectors (tag, .class, #id, [attr]), e.g. div:not(.consented)`,
         });
     });
-    if (vendor.placeholder?.at === "selector" && vendor.selectors.length === 0)
+    if (vendor.placeholder?.at === "selector" && vendor.selectors.length === 0 && vendor.classTokens.length === 0)
       out.push({
         file,
         path: "placeholder.at",
@@ -387,6 +392,8 @@ function checkReferences(
         fix: 'add the container\'s selector to selectors, or use at: "body-end"',
       });
     for (const [i, url] of vendor.urls.entries()) urlRule(url.toLowerCase(), { file, path: `urls[${i}]`, value: url });
+    for (const [i, url] of vendor.removalOnlyUrls.entries())
+      urlRule(url.toLowerCase(), { file, path: `removalOnlyUrls[${i}]`, value: url });
     for (const [i, snippet] of vendor.inline.entries())
       inlineSnippet(normalizeInline(snippet), { file, path: `inline[${i}]`, value: snippet });
   }

@@ -239,6 +239,13 @@ export const beaconSchema = z
       );
   });
 
+/** The literal start of a class-token pattern (`elfsight-app-` of `^elfsight-app-[0-9a-f]{8}…$`). */
+export function classTokenPrefix(source: string): string {
+  const literal = /^\^([A-Za-z0-9_-]*)/.exec(source)?.[1] ?? "";
+  // A quantifier after the last literal applies to it alone: that character is not fixed.
+  return /^[?*+{]/.test(source.slice(1 + literal.length)) ? literal.slice(0, -1) : literal;
+}
+
 export const vendorFileSchema = z
   .object({
     id: z.string().regex(VENDOR_ID),
@@ -250,11 +257,52 @@ export const vendorFileSchema = z
     hosts: z.array(z.string().regex(HOST_PATTERN)).default([]),
     /** Host + path prefix rules that tell this vendor apart from others on a shared host. */
     urls: z.array(z.string().regex(URL_PATTERN)).default([]),
+    /**
+     * Like `urls`, but left out of the CSP: URL families on more hosts than a header can list
+     * (Google Ads on each of Google's country domains). Removed when refused like `urls`; when
+     * allowed, only the CSP's other sources apply to them.
+     */
+    removalOnlyUrls: z.array(z.string().regex(URL_PATTERN)).default([]),
     /** Literal snippets that identify the vendor's inline loaders and configuration. */
     inline: z.array(z.string().min(4).max(200)).default([]),
     /** CSS selectors (as lol-html supports them) of the vendor's containers, removed when refused. */
     selectors: z.array(z.string().min(1).max(200)).default([]),
+    /**
+     * The vendor's containers told by one class token, where no CSS selector can say it exactly
+     * (`elfsight-app-<uuid>`, not `elfsight-app-section`): anchored linear-time patterns, each
+     * starting with at least three literal characters that lol-html matches natively first.
+     */
+    classTokens: z
+      .array(
+        z
+          .string()
+          .min(4)
+          .max(200)
+          .superRefine((source, ctx) => {
+            const problem =
+              linearPatternProblem(source) ??
+              (classTokenPrefix(source).length < 3 ? "it does not start with three literal characters" : null);
+            if (problem)
+              ctx.addIssue({
+                code: "custom",
+                message: "an anchored pattern of a class token, starting with at least three literal characters",
+                input: source,
+                params: { fix: `${problem}; write e.g. "^widget-[0-9a-f]{8}-[0-9a-f-]{27}$"` },
+              });
+          }),
+      )
+      .default([]),
     cookies: z.array(cookieSchema).default([]),
+    /**
+     * The globals the vendor's snippet defines and site code calls (`dataLayer.push`, `gtag()`,
+     * `fbq()`). Refused, the vendor's snippet is removed, and the page gets inert stand-ins so the
+     * site's own code keeps running: `array` an empty array, `queue` a function that only queues
+     * its calls. Nothing is sent. Skipped for a global an allowed vendor declares too.
+     */
+    standIns: z
+      .array(z.object({ global: z.string().regex(JS_NAME), kind: z.enum(["array", "queue"]) }).strict())
+      .max(16)
+      .default([]),
     /** First-party tag and beacon forwarding (README "First-party analytics"); see beaconSchema. */
     beacon: beaconSchema.optional(),
     /**
@@ -402,6 +450,16 @@ export const siteFileSchema = z
      * properties. None listed: nothing is relayed and tags stay where they are.
      */
     measurementIds: z.array(z.string().regex(MEASUREMENT_ID)).default([]),
+    /**
+     * More attributes holding URLs a script on the site loads later (a lazy loader's
+     * `data-original`), judged like `src` on every element; names ending in `srcset` are read as
+     * srcset values. The common ones (`data-src`, `data-rocket-src`, `data-lazy-src`,
+     * `data-srcset`, `data-bg`) are built in.
+     */
+    urlAttributes: z
+      .array(z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/))
+      .max(32)
+      .default([]),
     /**
      * `shadow` changes nothing (page, headers, cookies) and logs what `enforce` would have
      * removed: how a new policy is trialled on production traffic.

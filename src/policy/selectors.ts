@@ -76,3 +76,18 @@ function hasCombinator(compound: string): boolean {
   }
   return false;
 }
+
+/**
+ * Why a vendor selector may also match the site's own markup, or null: a substring, prefix or
+ * suffix match on `class` or `id` (`[class*="widget-"]` takes `<section class="widget-intro">`).
+ * A warning, not an error: `classTokens` says "one class token of this shape" exactly.
+ */
+export function lookAlikeSelectorWarning(selector: string): string | null {
+  for (const { index, depth, char } of structure(selector)) {
+    if (char !== "[" || depth !== 0) continue;
+    const m = /^\[\s*(class|id)\s*([*^$])=/i.exec(selector.slice(index));
+    if (m)
+      return `[${m[1]?.toLowerCase()}${m[2]}=…] matches any ${m[1]?.toLowerCase()} containing the text, the site's own too`;
+  }
+  return null;
+}

@@ -12,6 +12,7 @@ import { clientApiElement } from "./client-api/element";
 import { renderConsentModeScript } from "./consent-mode";
 import type { Language } from "./language";
 import { renderPlaceholder } from "./placeholder";
+import { renderStandIns, standInsFor } from "./stand-ins";
 import { textsFor } from "./texts";
 
 export interface PageContext {
@@ -48,7 +49,8 @@ export function pageInjections(ctx: PageContext) {
     // Consent Mode's defaults must run before Google's tags; the client API is deferred anyway.
     headStart:
       (consentMode ? renderConsentModeScript(consentMode, nonce) : "") +
-      clientApiElement(policy, site, decision, lang, nonce),
+      clientApiElement(policy, site, decision, lang, nonce) +
+      renderStandIns(standInsFor(policy, decision), nonce),
     // The CSS goes only where something visible needs it.
     bodyStart: banner || replacements.size || afterRemoval.size ? renderStyles(nonce) + banner : undefined,
     bodyEnd: site.ui.footerLink ? renderFooterLink(texts, lang, returnTo) : undefined,

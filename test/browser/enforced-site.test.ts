@@ -151,7 +151,13 @@ describe("the origin's own CSP beside the gatekeeper's, enforced", () => {
     expect(blocked(visit.requests), "the refused vendor's runtime-built script").toEqual([
       "widget.intercom.io no response: csp",
     ]);
-    expect(await visit.page.evaluate(() => typeof (window as any).Intercom)).toBe("undefined");
+    // Only the gatekeeper's inert stand-in for the refused vendor's global: no widget, nothing queued.
+    expect(
+      await visit.page.evaluate(() => {
+        const ic = (window as any).Intercom;
+        return typeof ic === "function" && !("c" in ic) && !ic.booted && ic.q === undefined;
+      }),
+    ).toBe(true);
   });
 
   test("a nonce in default-src only: nonced scripts and styles run, the banner runs under it, the vendor is blocked", async () => {

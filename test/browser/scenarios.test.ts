@@ -63,11 +63,16 @@ test("1. first visit without consent: no third-party request, only necessary coo
       return {
         gtmStarted: (w.dataLayer ?? []).some((entry: any) => entry?.["gtm.start"] !== undefined),
         gtagConfigured: (w.dataLayer ?? []).some((entry: any) => entry?.[0] === "config"),
-        Intercom: typeof w.Intercom,
+        // The gatekeeper's inert stand-in (src/ui/stand-ins.ts), not the snippet's queue (which has
+        // `c`) nor the widget (`booted`).
+        Intercom:
+          typeof w.Intercom === "function" && !("c" in w.Intercom) && !w.Intercom.booted
+            ? "inert stand-in"
+            : typeof w.Intercom,
         intercomSettings: typeof w.intercomSettings,
       };
     }),
-  ).toEqual({ gtmStarted: false, gtagConfigured: false, Intercom: "undefined", intercomSettings: "undefined" });
+  ).toEqual({ gtmStarted: false, gtagConfigured: false, Intercom: "inert stand-in", intercomSettings: "undefined" });
   await visit.visit("/hinnasto");
   // An error page is HTML too (the demo's 404 carries the GTM snippet).
   expect((await visit.visit("/ei-ole-olemassa"))?.status()).toBe(404);

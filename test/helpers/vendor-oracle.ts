@@ -9,6 +9,8 @@
  * it) and with scripting off (noscript content is markup, as a browser without JavaScript sees
  * it). iframe srcdoc documents and template contents are walked too.
  */
+
+import { type CSSToken, TokenType, tokenize } from "@csstools/css-tokenizer";
 import { parse as parseScript } from "acorn";
 import { type DefaultTreeAdapterMap, parse } from "parse5";
 
@@ -41,14 +43,16 @@ const HOSTS: HostRule[] = [
   { domain: "doubleclick.net", purposes: ["marketing"] },
   { domain: "googleadservices.com", purposes: ["marketing"] },
   { domain: "googlesyndication.com", purposes: ["marketing"] },
-  { domain: "www.google.com", purposes: ["marketing"], paths: ["/pagead/", "/ads/"] },
+  { domain: "www.google.com", purposes: ["marketing"], paths: ["/pagead/", "/ads/", "/measurement/conversion/"] },
   // Meta Pixel: fbevents.js and the /tr pixel.
   { domain: "connect.facebook.net", purposes: ["marketing"] },
-  { domain: "www.facebook.com", purposes: ["marketing"], paths: ["/tr"] },
+  // facebook.com answers /tr on the bare domain and on www., web. and m. alike.
+  { domain: "facebook.com", purposes: ["marketing"], paths: ["/tr"] },
   // LinkedIn Insight Tag: the loader and its pixel (px. now, dc. in older snippets).
   { domain: "snap.licdn.com", purposes: ["marketing"] },
   { domain: "px.ads.linkedin.com", purposes: ["marketing"] },
   { domain: "dc.ads.linkedin.com", purposes: ["marketing"] },
+  { domain: "www.linkedin.com", purposes: ["marketing"], paths: ["/px/"] },
   // Elfsight widget platform and the Instagram images it shows.
   { domain: "elfsight.com", purposes: ["social"] },
   { domain: "elfsightcdn.com", purposes: ["social"] },
@@ -75,6 +79,8 @@ export function vendorPurposes(url: URL): OraclePurpose[] {
     return ["analytics", "marketing"];
   }
   const out = new Set<OraclePurpose>();
+  // Google Ads' remarketing pixel on Google's country domains (www.google.fi, www.google.co.uk, ...).
+  if (/^www\.google\.(?:com?\.)?[a-z]{2,3}$/.test(host) && path.startsWith("/pagead/")) out.add("marketing");
   for (const rule of HOSTS) {
     if (host !== rule.domain && !host.endsWith(`.${rule.domain}`)) continue;
     if (rule.paths && !rule.paths.some((p) => path.startsWith(p))) continue;
@@ -255,6 +261,53 @@ const FETCHING: Record<string, string[]> = {
   area: ["ping"],
 };
 
+/**
+ * Attributes lazy loaders and delayed-script optimisers move into `src`/`srcset` (or a CSS
+ * background) after a scroll or the first interaction: a contact as good as the real one.
+ */
+const LAZY = [
+  "data-src",
+  "data-rocket-src",
+  "data-lazy-src",
+  "data-srcset",
+  "data-lazy-srcset",
+  "data-bg",
+  "data-poster",
+];
+
+/** `<link>` relations that fetch nothing (HTML's link types): such a link contacts no one. */
+const QUIET_RELS = new Set(
+  "alternate author bookmark canonical external help license me nofollow noopener noreferrer opener prev shortlink tag".split(
+    " ",
+  ),
+);
+
+/**
+ * URLs CSS loads, read from the tokenizer's output: url(x), and the string right after url(,
+ * src( or @import, and any string inside image-set(.
+ */
+function cssUrls(css: string): string[] {
+  const tokens: CSSToken[] = tokenize({ css });
+  const out: string[] = [];
+  const significant = tokens.filter((t) => t[0] !== TokenType.Whitespace && t[0] !== TokenType.Comment);
+  significant.forEach((t, i) => {
+    const prev = significant[i - 1];
+    if (t[0] === TokenType.URL) out.push(t[4].value);
+    else if (t[0] === TokenType.String && prev) {
+      const name = prev[0] === TokenType.Function || prev[0] === TokenType.AtKeyword ? prev[4].value.toLowerCase() : "";
+      if (["url", "src", "import"].includes(name)) out.push(t[4].value);
+    }
+  });
+  let inImageSet = 0;
+  for (const t of tokens) {
+    if (t[0] === TokenType.Function) inImageSet += /image-set$/i.test(t[4].value) || inImageSet ? 1 : 0;
+    else if (t[0] === TokenType.OpenParen && inImageSet) inImageSet++;
+    else if (t[0] === TokenType.CloseParen && inImageSet) inImageSet--;
+    else if (t[0] === TokenType.String && inImageSet) out.push(t[4].value);
+  }
+  return out;
+}
+
 export interface Violation {
   where: string;
   purposes: OraclePurpose[];
@@ -271,7 +324,7 @@ function attr(el: Element, name: string): string | null {
 
 /** URL candidates of one attribute value, as generously as a srcset/ping parser could read it. */
 function candidates(name: string, value: string): string[] {
-  if (name === "srcset" || name === "imagesrcset") {
+  if (name.endsWith("srcset")) {
     return value
       .split(",")
       .map((c) => c.trim().split(/\s+/)[0] ?? "")
@@ -402,7 +455,9 @@ function walkDocument(html: string, page: URL, scripting: boolean, where: string
       const el = node as Element;
       const name = el.tagName;
       const isScript = name === "script" && (el.namespaceURI === HTML_NS || el.namespaceURI === SVG_NS);
-      for (const attribute of FETCHING[name] ?? []) {
+      const rels = name === "link" ? (attr(el, "rel") ?? "").toLowerCase().split(/\s+/).filter(Boolean) : [];
+      const quiet = rels.length > 0 && rels.every((r) => QUIET_RELS.has(r));
+      for (const attribute of quiet ? [] : [...(FETCHING[name] ?? []), ...LAZY]) {
         const value = attr(el, attribute);
         if (value === null) continue;
         for (const c of candidates(attribute, value)) {
@@ -410,6 +465,26 @@ function walkDocument(html: string, page: URL, scripting: boolean, where: string
           const purposes = url ? vendorPurposes(url) : [];
           if (purposes.length) out.push({ where, purposes, detail: `${describe(el)} fetches ${url}` });
         }
+      }
+      // A refresh navigates to its URL; an SVG animation of href loads each value it sets.
+      const declared: string[] = [];
+      if (name === "meta" && (attr(el, "http-equiv") ?? "").trim().toLowerCase() === "refresh") {
+        const m = /^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?["']?([^"']*)/i.exec(attr(el, "content") ?? "");
+        if (m?.[1]?.trim()) declared.push(m[1].trim());
+      }
+      if ((name === "set" || name === "animate") && /href$/i.test(attr(el, "attributeName") ?? ""))
+        for (const a of ["to", "from", "values"]) declared.push(...(attr(el, a) ?? "").split(";").map((v) => v.trim()));
+      for (const value of declared) {
+        const url = value ? resolve(value, base) : null;
+        const purposes = url ? vendorPurposes(url) : [];
+        if (purposes.length) out.push({ where, purposes, detail: `${describe(el)} loads ${url}` });
+      }
+      // CSS: a style sheet's text and a style attribute.
+      const css = [attr(el, "style") ?? "", name === "style" ? textOf(el) : ""].join("\n");
+      for (const value of css.trim() ? cssUrls(css) : []) {
+        const url = resolve(value, base);
+        const purposes = url ? vendorPurposes(url) : [];
+        if (purposes.length) out.push({ where, purposes, detail: `${describe(el)} CSS loads ${url}` });
       }
       const background = attr(el, "background");
       if (background !== null) {
@@ -439,7 +514,8 @@ function walkDocument(html: string, page: URL, scripting: boolean, where: string
           const purposes = url ? vendorPurposes(url) : [];
           if (purposes.length) out.push({ where, purposes, detail: `${describe(el)} maps to ${url}` });
         }
-      if ((attr(el, "class") ?? "").includes("elfsight-app-"))
+      // Elfsight's container carries the class token elfsight-app-<widget uuid>.
+      if (/(?:^|\s)elfsight-app-[0-9a-f]{8}-[0-9a-f]{4}-/i.test(attr(el, "class") ?? ""))
         out.push({ where, purposes: ["social"], detail: `${describe(el)} is an Elfsight widget container` });
       const srcdoc = name === "iframe" ? attr(el, "srcdoc") : null;
       if (srcdoc !== null && depth < 4)

@@ -197,16 +197,84 @@ const vendorTag: fc.Arbitrary<Segment> = fc.oneof(
       .chain((u) => attribute("src", u))
       .map((src) => ({ html: `<iframe${src} title="x"></iframe>`, purposes, removed: "" })),
   ),
-  // Images with a vendor candidate somewhere in srcset.
+  // Images with a vendor candidate somewhere in srcset: the image stays, the candidate goes.
   fc.tuple(vendorUrl, fc.boolean()).map(([[url, purposes], first]) => {
     const set = first ? `${url} 1x, /img/local@2x.png 2x` : `/img/local.png 1x,${url} 2x`;
-    return { html: `<img src="/img/local.png" srcset="${set}" alt="">`, purposes, removed: "" };
+    const kept = first ? "/img/local@2x.png 2x" : "/img/local.png 1x";
+    return {
+      html: `<img src="/img/local.png" srcset="${set}" alt="">`,
+      purposes,
+      removed: `<img src="/img/local.png" srcset="${kept}" alt="">`,
+    };
   }),
-  // <a ping>: the link stays, the ping goes.
+  // <a ping>: the link and its first-party ping stay, the vendor's URL goes.
+  vendorUrl.map(([url, purposes]) => ({
+    html: `<a href="/tuotteet" ping="/api/ping ${url}">Tuotteet</a>`,
+    purposes,
+    removed: `<a href="/tuotteet" ping="/api/ping">Tuotteet</a>`,
+  })),
+  // Vendor-only pings: the attribute goes.
   vendorUrl.map(([url, purposes]) => ({
     html: `<a href="/tuotteet" ping="${url}">Tuotteet</a>`,
     purposes,
     removed: `<a href="/tuotteet">Tuotteet</a>`,
+  })),
+  // Delayed and lazy loading: the URL waits in a data- attribute for a loader to move it.
+  fc
+    .tuple(
+      vendorUrl,
+      fc.constantFrom(
+        ["script", ' type="rocketlazyloadscript"', "data-rocket-src"],
+        ["script", ' type="litespeed/javascript"', "data-src"],
+        ["script", ' type="text/plain" data-category="marketing"', "data-src"],
+        ["iframe", ' title="x"', "data-lazy-src"],
+        ["iframe", ' class="lazyload"', "data-src"],
+        ["img", ' class="lazyload" alt=""', "data-src"],
+        ["img", ' class="lazyload" alt=""', "data-srcset"],
+      ),
+    )
+    .chain(([[url, purposes], [tag, rest, name]]) =>
+      urlSpelling(url)
+        .chain((u) => attribute(name as string, u))
+        .map((a) => ({
+          html: tag === "img" ? `<img${rest}${a}>` : `<${tag}${rest}${a}></${tag}>`,
+          purposes,
+          // A srcset is not the image's main resource: the image stays without it.
+          removed: name === "data-srcset" ? `<img${rest}>` : "",
+        })),
+    ),
+  // Declarative loads: a refresh to the vendor, an SVG animation setting href to it.
+  vendorUrl.map(([url, purposes]) => ({
+    html: `<meta http-equiv="refresh" content="0; url=${url}">`,
+    purposes,
+    removed: "",
+  })),
+  vendorUrl.map(([url, purposes]) => ({
+    html: `<svg><image href="/img/a.png"><set attributeName="href" to="${url}" begin="1s"/></image></svg>`,
+    purposes,
+    removed: `<svg><image href="/img/a.png"></image></svg>`,
+  })),
+  // CSS: the vendor's @import or declaration goes, the rest of the styles stay.
+  vendorUrl.map(([url, purposes]) => ({
+    html: `<style>.oma{color:red}\n@import url("${url}");\n.v{margin:0;background:url(${url}) no-repeat}</style>`,
+    purposes,
+    removed: `<style>.oma{color:red}\n\n.v{margin:0;}</style>`,
+  })),
+  vendorUrl.map(([url, purposes]) => ({
+    html: `<p style="color:red;background-image:url('${url}')">Teksti</p>`,
+    purposes,
+    removed: `<p style="color:red;">Teksti</p>`,
+  })),
+  // Parts of first-party elements: the vendor's attribute goes, the element and its content stay.
+  vendorUrl.map(([url, purposes]) => ({
+    html: `<video src="/media/esittely.mp4" poster="${url}" controls></video>`,
+    purposes,
+    removed: `<video src="/media/esittely.mp4" controls></video>`,
+  })),
+  vendorUrl.map(([url, purposes]) => ({
+    html: `<div class="lazyload" data-bg="${url}"><p>Tausta</p></div>`,
+    purposes,
+    removed: `<div class="lazyload"><p>Tausta</p></div>`,
   })),
   // The Elfsight widget container.
   fc.constant({
@@ -252,6 +320,10 @@ const firstParty: fc.Arbitrary<Segment> = fc
       `<iframe srcdoc="&lt;p&gt;#T&lt;/p&gt;" title="#"></iframe>`,
       `<svg viewBox="0 0 1 1"><circle r="1"/><text>#T</text></svg>`,
       `<div class="elfsight-note">#T</div>`,
+      `<style>.#{background:url(/img/#.png)} @import "/css/#.css";</style><p style="background:url(/img/#.png);color:red">#T</p>`,
+      `<section class="elfsight-app-section"><h2>#T</h2><a href="/x">linkki</a></section>`,
+      `<link rel="me" href="https://www.instagram.com/kevytpankki/"><link rel="alternate canonical" href="https://www.facebook.com/tr/#">`,
+      `<img class="lazyload" data-src="/img/#.png" data-srcset="/img/#@2x.png 2x" alt="#T">`,
       "#T\n",
     ),
     text,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { srcsetCandidates } from "../../src/html/srcset";
+import { parseSrcset, srcsetCandidates } from "../../src/html/srcset";
 
 const GTM = "https://www.googletagmanager.com/ns.html";
 
@@ -25,5 +25,54 @@ describe("srcsetCandidates", () => {
       expect(srcsetCandidates(`/a.jpg 1x${sep}${GTM} 2x`)).toContain(GTM);
       expect(srcsetCandidates(`/a.jpg${sep}${GTM}`)).toContain(GTM);
     }
+  });
+});
+
+describe("parseSrcset", () => {
+  it.each([
+    ["one URL", "a.jpg", [["a.jpg", "a.jpg"]]],
+    [
+      "two candidates",
+      "a.jpg 1x, b.jpg 2x",
+      [
+        ["a.jpg", "a.jpg 1x"],
+        ["b.jpg", "b.jpg 2x"],
+      ],
+    ],
+    [
+      "no space after the comma",
+      "a.jpg 1x,b.jpg 2x",
+      [
+        ["a.jpg", "a.jpg 1x"],
+        ["b.jpg", "b.jpg 2x"],
+      ],
+    ],
+    ["a URL run through a comma is one URL", "a.jpg,b.jpg 2x", [["a.jpg,b.jpg", "a.jpg,b.jpg 2x"]]],
+    [
+      "URL ending in a comma",
+      "a.jpg, b.jpg 2x",
+      [
+        ["a.jpg", "a.jpg"],
+        ["b.jpg", "b.jpg 2x"],
+      ],
+    ],
+    ["a comma inside a URL", "a,b.jpg 1x", [["a,b.jpg", "a,b.jpg 1x"]]],
+    [
+      "a comma in parentheses",
+      "a.jpg (x, y) 1x, b.jpg",
+      [
+        ["a.jpg", "a.jpg (x, y) 1x"],
+        ["b.jpg", "b.jpg"],
+      ],
+    ],
+    ["whitespace and commas around", " \n,a.jpg 1x ,\t", [["a.jpg", "a.jpg 1x"]]],
+    ["empty", "", []],
+  ])("%s", (_, value, expected) => {
+    expect(parseSrcset(value).map((c) => [c.url, c.text])).toEqual(expected);
+  });
+
+  it("every candidate URL it finds is one srcsetCandidates offers", () => {
+    for (const value of [`/a.jpg 1x, ${GTM} 2x`, `/a.jpg,${GTM}`, `${GTM} 640w,/b.jpg 320w`])
+      for (const c of parseSrcset(value)) expect(srcsetCandidates(value)).toContain(c.url);
   });
 });

@@ -14,7 +14,7 @@ const PAGE = `<!doctype html><html><head><title>t</title>
 <script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}gtag('js',new Date());gtag('config','G-DEMO12345');</script>
 <script>window.intercomSettings={app_id:"a1"};</script></head>
 <body><noscript><iframe src="https://www.googletagmanager.com/ns.html?id=GTM-1"></iframe></noscript>
-<div class="elfsight-app-1"></div><p>Hei</p></body></html>`;
+<div class="elfsight-app-0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"></div><p>Hei</p></body></html>`;
 
 const PUBLIC = { "content-type": "text/html; charset=utf-8", "cache-control": "public, max-age=300" };
 const page = (headers: Record<string, string> = {}, body = PAGE) =>

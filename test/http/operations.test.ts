@@ -5,7 +5,7 @@ import { consentCookie, html, makeGate, shippedFiles } from "../helpers/gate";
 
 const PAGE = `<!doctype html><html><head><script src="https://www.googletagmanager.com/gtm.js?id=GTM-1"></script>
 <script>window.intercomSettings={app_id:"a1"};</script></head><body><noscript><iframe src="https://www.googletagmanager.com/ns.html?id=GTM-1"></iframe></noscript>
-<div class="elfsight-app-1"></div><p>x</p></body></html>`;
+<div class="elfsight-app-5d6e2f3a-8b1c-4d7e-9f20-3a4b5c6d7e8f"></div><p>x</p></body></html>`;
 
 /** Runs a request and returns the response and the request log lines it wrote. */
 async function logged(run: () => Response | Promise<Response>) {

@@ -101,7 +101,7 @@ describe("matchUrl with the test policy's vendors", () => {
     ["https://intercom.io.evil.example/widget", []],
     ["https://cdn.example/www.googletagmanager.com/gtm.js", []],
     ["https://example.com/?u=https://www.googletagmanager.com/gtm.js", []],
-    ["https://facebook.com/tr", []],
+    ["https://facebook.com/tr", ["meta-pixel"]],
     ["https://www.facebook.com/", []],
     ["https://www.google.com/search?q=pagead", []],
     ["https://www.googleadservices.com.evil.example/", []],

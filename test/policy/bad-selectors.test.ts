@@ -48,7 +48,7 @@ const PAGE = `<!doctype html><html><head>
 <script src="/app.js"></script></head><body>
 <h1>Laina</h1>
 <blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/x/"></blockquote>
-<div class="elfsight-app-0d1e2f"></div>
+<div class="elfsight-app-0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"></div>
 <img src="https://pixel.unknown-vendor.example/p.gif" alt="">
 <img src="/logo.png" alt="logo">
 </body></html>`;

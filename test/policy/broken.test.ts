@@ -68,7 +68,7 @@ describe("broken policies: what the operator reads", () => {
     expect(render(edit)).toMatchInlineSnapshot(`
       "policy has 1 error:
       - policies/vendors/google-analytics.yaml at purpse
-          expected: one of the keys id, name, purpose, docs, privacyPolicy, hosts, urls, inline, selectors, cookies, beacon, placeholder
+          expected: one of the keys id, name, purpose, docs, privacyPolicy, hosts, urls, removalOnlyUrls, inline, selectors, classTokens, cookies, standIns, beacon, placeholder
           received: unknown key "purpse"
           fix: did you mean "purpose"? rename purpse to purpose"
     `);
@@ -97,7 +97,7 @@ describe("broken policies: what the operator reads", () => {
     expect(render(edit)).toMatchInlineSnapshot(`
       "policy has 1 error:
       - policies/vendors/google-analytics.yaml at cookie
-          expected: one of the keys id, name, purpose, docs, privacyPolicy, hosts, urls, inline, selectors, cookies, beacon, placeholder
+          expected: one of the keys id, name, purpose, docs, privacyPolicy, hosts, urls, removalOnlyUrls, inline, selectors, classTokens, cookies, standIns, beacon, placeholder
           received: unknown key "cookie"
           fix: did you mean "cookies"? rename cookie to cookies"
     `);
@@ -611,7 +611,7 @@ describe("activatePolicy fails closed", () => {
 
   it("renders the selector diagnostic", () => {
     const files = shippedFiles();
-    files["policies/vendors/elfsight.yaml"].selectors.push("div[");
+    files["policies/vendors/elfsight.yaml"].selectors = [".elfsight-widget", "div["];
     expect(renderDiagnostics(activatePolicy(files).diagnostics)).toMatchInlineSnapshot(`
       "policy has 1 error:
       - policies/vendors/elfsight.yaml at selectors[1]

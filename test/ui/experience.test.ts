@@ -11,7 +11,7 @@ const PAGE = `<!doctype html><html><head><title>t</title>
 <script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>
 <script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}gtag('js',new Date());gtag('config','G-1');</script>
 </head><body><h1>Etusivu</h1>
-<section><script src="https://static.elfsight.com/platform/platform.js" async></script><div class="elfsight-app-abc" data-elfsight-app-lazy></div></section>
+<section><script src="https://static.elfsight.com/platform/platform.js" async></script><div class="elfsight-app-5d6e2f3a-8b1c-4d7e-9f20-3a4b5c6d7e8f" data-elfsight-app-lazy></div></section>
 <script>window.intercomSettings={app_id:"a1"};</script>
 </body></html>`;
 
@@ -90,7 +90,8 @@ describe("the banner", () => {
     const page = `<html><head></head><body><p>x</p></body></html>`;
     const { request } = makeGate(() => html(page));
     const out = await (await request("/")).text();
-    expect(injected(out)).toEqual(["script", "style", "div.gk-banner", "script", "nav.gk-footer"]);
+    // The client API, the refused vendors' stand-ins, the banner's style, the banner and its script, the footer.
+    expect(injected(out)).toEqual(["script", "script", "style", "div.gk-banner", "script", "nav.gk-footer"]);
     expect(await stripInjected(out)).toBe(page);
   });
 });
@@ -379,7 +380,7 @@ describe("placeholders", () => {
   it("stand where the Elfsight widget was, with a one-click allow that keeps the current choice", async () => {
     const { request } = makeGate(() => html(PAGE));
     const out = await (await request("/", { headers: { cookie: consentCookie(["analytics"]) } })).text();
-    expect(out).not.toContain("elfsight-app-abc");
+    expect(out).not.toContain("elfsight-app-5d6e2f3a-8b1c-4d7e-9f20-3a4b5c6d7e8f");
     expect(out).not.toContain("platform.js");
     expect(out).toContain(
       '<div data-gatekeeper class="gk-ph" lang="fi" data-gatekeeper-vendor="elfsight"><p>Instagram-julkaisumme näytetään Elfsight-palvelun kautta.',

@@ -16,6 +16,9 @@ const PURPOSES = policy.purposes.map((p) => p.id);
 const OPTIONAL = PURPOSES.filter((p) => !policy.required.has(p));
 const PAGE = `<!doctype html><html><head><title>t</title></head><body><p>x</p></body></html>`;
 
+/** The refused vendors' stand-ins (src/ui/stand-ins.ts), which follow the element with only social allowed. */
+const STAND_INS = `<script data-gatekeeper>(function(w,a,f){a.forEach(function(n){w[n]=w[n]||[]});f.forEach(function(n){w[n]=w[n]||function(){(w[n].q=w[n].q||[]).push(arguments)}})})(window,["dataLayer","_linkedin_data_partner_ids"],["gtag","ga","Intercom","lintrk","fbq","_fbq"]);</script>`;
+
 describe("the element in every page", () => {
   const site = policy.sites[0]!;
   const decisionFor = (headers: Record<string, string>) =>
@@ -27,7 +30,7 @@ describe("the element in every page", () => {
       await request("/", { headers: { cookie: consentCookie(["social"]), "accept-language": "en" } })
     ).text();
     expect(out).toContain(
-      `<head><script data-gatekeeper src="${servedScript(policy, site).url}" defer data-state="{&quot;allowed&quot;:[&quot;necessary&quot;,&quot;social&quot;],&quot;decided&quot;:true,&quot;source&quot;:&quot;gatekeeper&quot;,&quot;gpc&quot;:false}" data-lang="en"></script><title>`,
+      `<head><script data-gatekeeper src="${servedScript(policy, site).url}" defer data-state="{&quot;allowed&quot;:[&quot;necessary&quot;,&quot;social&quot;],&quot;decided&quot;:true,&quot;source&quot;:&quot;gatekeeper&quot;,&quot;gpc&quot;:false}" data-lang="en"></script>${STAND_INS}<title>`,
     );
   });
 
@@ -57,7 +60,7 @@ describe("the element in every page", () => {
     const { request } = makeGate(() => html(`<p>x</p><script src="/app.js"></script>`));
     const out = await (await request("/", { headers: { "sec-fetch-dest": "iframe" } })).text();
     expect(out).toMatch(
-      /^<p>x<\/p><script data-gatekeeper src="\/__gk\/consent\.js\?v=[0-9a-f]{8}" defer [^>]*><\/script><script src="\/app\.js">/,
+      /^<p>x<\/p><script data-gatekeeper src="\/__gk\/consent\.js\?v=[0-9a-f]{8}" defer [^>]*><\/script><script data-gatekeeper>\(function\(w,a,f\)[^<]*<\/script><script src="\/app\.js">/,
     );
   });
 

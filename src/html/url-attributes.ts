@@ -28,7 +28,8 @@ const LAZY_SRCSET = ["data-srcset", "data-lazy-srcset"] as const;
 const ELEMENT_ATTRIBUTES: ReadonlyArray<readonly [string, readonly string[]]> = [
   // SVG scripts load from href / xlink:href; HTML ones from src.
   ["script", ["src", "href", "xlink:href", ...LAZY_SRC]],
-  ["iframe", ["src", ...LAZY_SRC]],
+  // LiteSpeed Cache delays iframes in data-litespeed-src (its assets/js/js_delay.js).
+  ["iframe", ["src", ...LAZY_SRC, "data-litespeed-src"]],
   ["frame", ["src"]],
   ["img", ["src", "srcset", ...LAZY_SRC, ...LAZY_SRCSET]],
   ["source", ["src", "srcset", ...LAZY_SRC, ...LAZY_SRCSET]],

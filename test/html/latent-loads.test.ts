@@ -69,6 +69,7 @@ describe("delayed and lazy-load attributes", () => {
       `<script type="text/plain" data-cookieconsent="marketing" data-src="${GTM}"></script>`,
     ],
     ["WP Rocket on a delayed iframe", `<iframe data-rocket-src="${NS}"></iframe>`],
+    ["LiteSpeed on a delayed iframe", `<iframe data-litespeed-src="${NS}"></iframe>`],
   ])("%s is removed without consent", async (_name, tag) => {
     await expectGate(`<p>a</p>${tag}<p>b</p>`, "<p>a</p><p>b</p>");
   });

@@ -111,6 +111,8 @@ function fetchesFrom(el: Element): boolean {
 
 /** Raw values that may leave the page's host: a scheme, a character reference, "//", "\\", or tab/LF/CR (the URL parser deletes them). */
 const SUSPECT = ['*=":"', '*="&"', '*="//"', '*="\\\\"', '*="\\9 "', '*="\\a "', '*="\\d "'];
+/** Lazy and delayed URL attributes, matched by presence alone (see urlSelectors). */
+const PRESENCE_ONLY = new Set<string>([...LAZY_SRC, ...LAZY_SRCSET, "data-poster", "data-litespeed-src"]);
 /** Elements common enough on every page that sparing them a call into JavaScript pays. */
 const COMMON = new Set(["img", "link", "script", "iframe", "source", "input"]);
 
@@ -134,10 +136,17 @@ const elementPart = (selector: string) =>
 export function urlSelectors(ctx: DocumentContext) {
   const { policy } = ctx.plan;
   const narrow = !policy.failsafe && !hostNamed(policy.urls, ctx.base.url.hostname);
+  // A lazy attribute is rare on a page and its every value is a URL to judge: matching it by its
+  // presence is one selector, where the SUSPECT filter would be seven (each costs native matching
+  // on every element of every page, docs/DEPLOY.md "Where a miss's CPU goes").
   const suspect = (selector: string, attributes: readonly string[]) =>
     narrow
       ? attributes
-          .flatMap((a) => SUSPECT.map((x) => `${elementPart(selector)}[${a.replace(":", "\\:")}${x}]`))
+          .flatMap((a) =>
+            PRESENCE_ONLY.has(a)
+              ? [`${elementPart(selector)}[${a}]`]
+              : SUSPECT.map((x) => `${elementPart(selector)}[${a.replace(":", "\\:")}${x}]`),
+          )
           .join(", ")
       : selector;
   return {

@@ -1,5 +1,5 @@
 /**
- * The gatekeeper's own consent cookie. Format, version 1 (documented in README.md):
+ * The gatekeeper's own consent cookie. Format, version 1 (documented in docs/CONSENT.md "The consent cookie"):
  *
  *   1.<policy version>.<purposes joined by "-">.<issued at, unix seconds>.<consent id>
  *   1.3.necessary-analytics.1764441600.q1w2e3r4t5y6u7i8o9p0aZ

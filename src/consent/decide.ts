@@ -46,7 +46,7 @@ export interface DecisionInput {
 
 /**
  * Walks the site's consent sources in priority order: the first one present and valid decides
- * (README "Consent sources and records"). One that is missing, garbled, outdated or not an active
+ * (docs/CONSENT.md "Consent sources" and "Records"). One that is missing, garbled, outdated or not an active
  * choice is skipped, never trusted. Without a decision only required purposes run, and the basis
  * says what the first unusable source was. `Sec-GPC: 1` then refuses what the site says, whatever
  * decided.

@@ -109,7 +109,7 @@ export const DEFAULT_SOURCES: ConsentSource[] = [{ type: "gatekeeper" }];
 
 export const consentSourcesSchema = z.array(consentSourceSchema).min(1).max(8).default(DEFAULT_SOURCES);
 
-/** Proof of consent (README "Consent sources and records"). */
+/** Proof of consent (docs/CONSENT.md "Consent sources" and "Records"). */
 export const recordsSchema = z
   .object({
     /** Records older than this are deleted; at least consent.lifetimeDays (checked in load.ts). */

@@ -56,8 +56,8 @@ export const cookieSchema = z
   .strict();
 
 /**
- * First-party serving of a vendor's tag and beacons (`beacon:` in a vendor file; README "First-party
- * analytics"). Parameter rules are shaped like normalize-url's removeQueryParameters /
+ * First-party serving of a vendor's tag and beacons (`beacon:` in a vendor file; docs/ANALYTICS.md "The beacon
+ * block"). Parameter rules are shaped like normalize-url's removeQueryParameters /
  * keepQueryParameters: `keep` (an allowlist) overrides `remove` (a denylist); `others` decides the
  * rest. Names may end in `*` (`up.*`, `utm_*`).
  */
@@ -303,7 +303,7 @@ export const vendorFileSchema = z
       .array(z.object({ global: z.string().regex(JS_NAME), kind: z.enum(["array", "queue"]) }).strict())
       .max(16)
       .default([]),
-    /** First-party tag and beacon forwarding (README "First-party analytics"); see beaconSchema. */
+    /** First-party tag and beacon forwarding (docs/ANALYTICS.md); see beaconSchema. */
     beacon: beaconSchema.optional(),
     /**
      * What the visitor sees where the vendor was removed, with a one-click allow for its purpose:

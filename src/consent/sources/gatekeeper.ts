@@ -1,5 +1,5 @@
 /**
- * The gatekeeper's own cookie (`consent.cookie`, format in ../cookie.ts and README "The consent
+ * The gatekeeper's own cookie (`consent.cookie`, format in ../cookie.ts and docs/CONSENT.md "The consent
  * cookie"), set by POST /__gk/consent. Exactly the rules decide() always applied: another policy
  * version or a cookie older than lifetimeDays (or over a day ahead) is outdated. Pure.
  */

@@ -5,29 +5,19 @@
  * byte by byte, and the output is checked by the parse5 oracle (test/helpers/vendor-oracle.ts).
  */
 import { describe, expect, it } from "vitest";
-import { consentCookie, html, makeGate, SITE, shippedFiles } from "../helpers/gate";
+import { gatedPage } from "../helpers/checked-gate";
+import { consentCookie, html, makeGate, shippedFiles } from "../helpers/gate";
 import { withoutInjected } from "../helpers/injected";
-import { bytewise, expectPage, runGate, utf8 } from "../helpers/streaming";
-import { refusedContacts } from "../helpers/vendor-oracle";
+import { expectPage } from "../helpers/streaming";
 import { ALL_PURPOSES } from "./golden-cases";
 
 const NONE: readonly string[] = [];
 const ALL: readonly string[] = ALL_PURPOSES;
-const PAGE = new URL("/", SITE);
-
-async function gate(input: string, allow: readonly string[]): Promise<string> {
-  const whole = await runGate([utf8(input)], { allow });
-  expect(whole.status).toBe(200);
-  const bytes = await runGate(bytewise(utf8(input)), { allow });
-  expect(bytes.text, "output depends on chunking").toBe(whole.text);
-  expect(refusedContacts(whole.text, PAGE, allow)).toEqual([]);
-  return whole.page;
-}
 
 /** `input` becomes `refused` without consent and passes whole with every purpose allowed. */
 async function expectGate(input: string, refused: string, refusedWith: readonly string[] = NONE) {
-  expectPage(await gate(input, refusedWith), refused);
-  expectPage(await gate(input, ALL), input);
+  expectPage(await gatedPage(input, refusedWith), refused);
+  expectPage(await gatedPage(input, ALL), input);
 }
 
 describe("vendor URL families", () => {

@@ -7,22 +7,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { scriptKind } from "../../src/match/script-type";
-import { SITE } from "../helpers/gate";
-import { bytewise, chunkSizes, cut, expectPage, PURPOSES, runGate, utf8 } from "../helpers/streaming";
-import { refusedContacts } from "../helpers/vendor-oracle";
+import { gatedPage } from "../helpers/checked-gate";
+import { chunkSizes, cut, expectPage, PURPOSES, runGate, utf8 } from "../helpers/streaming";
 
 const NONE: readonly string[] = [];
 const ALL: readonly string[] = PURPOSES;
-const PAGE = new URL("/", SITE);
-
-async function gate(input: string, allow: readonly string[]): Promise<string> {
-  const whole = await runGate([utf8(input)], { allow });
-  expect(whole.status).toBe(200);
-  const bytes = await runGate(bytewise(utf8(input)), { allow });
-  expect(bytes.text, "output depends on chunking").toBe(whole.text);
-  expect(refusedContacts(whole.text, PAGE, allow)).toEqual([]);
-  return whole.page;
-}
 
 const GTM_SNIPPET = `(function(w,d,s,l,i){w[l]=w[l]||[];w[l].push({'gtm.start':new Date().getTime(),event:'gtm.js'});var f=d.getElementsByTagName(s)[0],j=d.createElement(s),dl=l!='dataLayer'?'&l='+l:'';j.async=true;j.src='https://www.googletagmanager.com/gtm.js?id='+i+dl;f.parentNode.insertBefore(j,f);})(window,document,'script','dataLayer','GTM-DEMO123');`;
 
@@ -68,7 +57,7 @@ describe("data blocks", () => {
   ])("%s: passes whole though it holds vendor snippets and URLs", async (type) => {
     const json = `{"props":{"html":"<script>${GTM_SNIPPET.replace(/"/g, '\\"')}</script>","intercomSettings":{"app_id":"x"},"src":"https://connect.facebook.net/en_US/fbevents.js"}}`;
     const input = `<script ${type}>${json}</script><script>fbq('init', '1');</script>`;
-    expectPage(await gate(input, NONE), `<script ${type}>${json}</script><script></script>`);
+    expectPage(await gatedPage(input, NONE), `<script ${type}>${json}</script><script></script>`);
   });
 
   it("a data block over the inline limit passes whole, and the next script is judged", async () => {
@@ -84,7 +73,7 @@ describe("data blocks", () => {
 
   it("an empty data block does not make the next script data", async () => {
     const input = `<script type="text/x-data"></script><script>fbq('init', '1');</script>`;
-    expectPage(await gate(input, NONE), `<script type="text/x-data"></script><script></script>`);
+    expectPage(await gatedPage(input, NONE), `<script type="text/x-data"></script><script></script>`);
   });
 
   it("no data block is ever changed (property)", async () => {
@@ -134,10 +123,10 @@ describe("deferred code types are judged as code", () => {
   ])("%s", async (type) => {
     const input = `<script ${type}>${GTM_SNIPPET}</script><script ${type}>window.site = {menu: true};</script>`;
     expectPage(
-      await gate(input, NONE),
+      await gatedPage(input, NONE),
       `<script ${type}></script><script ${type}>window.site = {menu: true};</script>`,
     );
-    expectPage(await gate(input, ALL), input);
+    expectPage(await gatedPage(input, ALL), input);
   });
 });
 
@@ -151,10 +140,10 @@ describe("import maps", () => {
       chat: "https://js.intercomcdn.com/frame-modern.js",
     })}</script><script type="module">import "app/menu.js";</script>`;
     expectPage(
-      await gate(input, NONE),
+      await gatedPage(input, NONE),
       `<script type="importmap">${map({ "app/": "/assets/app/" })}</script><script type="module">import "app/menu.js";</script>`,
     );
-    expectPage(await gate(input, ["functional"]), input);
+    expectPage(await gatedPage(input, ["functional"]), input);
   });
 
   it("filters scopes too, and keeps a map without vendors byte for byte", async () => {
@@ -164,19 +153,19 @@ describe("import maps", () => {
     });
     const input = `<script type="importmap">${mine}</script><script type="importmap">${scoped}</script>`;
     expectPage(
-      await gate(input, NONE),
+      await gatedPage(input, NONE),
       `<script type="importmap">${mine}</script><script type="importmap">${JSON.stringify({ scopes: { "/legacy/": { a: "/a.js" } } })}</script>`,
     );
   });
 
   it("empties an import map that does not parse (fail closed)", async () => {
     const input = `<script type="importmap">{ "imports": { "chat": "https://widget.intercom.io/widget/x", } }</script>`;
-    expectPage(await gate(input, NONE), `<script type="importmap"></script>`);
+    expectPage(await gatedPage(input, NONE), `<script type="importmap"></script>`);
   });
 
   it("never lets rewritten JSON end the element early", async () => {
     const input = `<script type="importmap">{"imports":{"a<\\/script><script>x()<\\/script>":"/a.js","c":"https://widget.intercom.io/x"}}</script>`;
-    const page = await gate(input, NONE);
+    const page = await gatedPage(input, NONE);
     expect(page).toBe(
       `<script type="importmap">{"imports":{"a\\u003c/script>\\u003cscript>x()\\u003c/script>":"/a.js"}}</script>`,
     );
@@ -197,12 +186,12 @@ describe("speculation rules", () => {
     };
     const input = `<script type="speculationrules">${JSON.stringify(rules)}</script>`;
     expectPage(
-      await gate(input, NONE),
+      await gatedPage(input, NONE),
       `<script type="speculationrules">${JSON.stringify({
         prefetch: [{ source: "list", urls: ["/pricing"] }],
         prerender: rules.prerender,
       })}</script>`,
     );
-    expectPage(await gate(input, ALL), input);
+    expectPage(await gatedPage(input, ALL), input);
   });
 });

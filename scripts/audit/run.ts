@@ -5,12 +5,9 @@
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { Miniflare } from "miniflare";
-// @ts-expect-error plain ESM helper without types
-import { compatibilityDate } from "../lib/compatibility-date.mjs";
 // @ts-expect-error plain ESM helper without types
 import { readPolicyFiles } from "../lib/policy-files.mjs";
+import { startWorkerdScript } from "../lib/workerd-script";
 // @ts-expect-error plain ESM script without types
 import { bundlePolicies } from "../policy-bundle.mjs";
 import type { AuditRequest, AuditResponse } from "./types";
@@ -28,26 +25,10 @@ export interface Auditor {
 export async function startAuditor(root = ROOT, policyDir?: string): Promise<Auditor> {
   // src/policy/active.ts imports the bundled policy; the audit passes its own files per request.
   bundlePolicies(root);
-  const bundle = await build({
+  const mf = await startWorkerdScript(root, {
     entryPoints: [join(root, "scripts", "audit", "worker.ts")],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
     mainFields: ["module", "main"],
     conditions: ["workerd", "worker", "browser"],
-    write: false,
-    logLevel: "error",
-  });
-  const script = bundle.outputFiles[0]?.text ?? "";
-  const mf = new Miniflare({
-    modules: true,
-    script,
-    compatibilityDate: compatibilityDate(root),
-    // The worker's own log (a failed policy's diagnostics) comes back in its answer instead.
-    handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
-      stdout.resume();
-      stderr.resume();
-    },
   });
   const files = readPolicyFiles(root, policyDir) as Record<string, unknown>;
   return {

@@ -5,12 +5,9 @@
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { Miniflare } from "miniflare";
 import type { Diagnostic } from "../../src/policy/diagnostics";
 import type { PolicyFiles } from "../../src/policy/load";
-// @ts-expect-error plain ESM helper without types
-import { compatibilityDate } from "./compatibility-date.mjs";
+import { startWorkerdScript } from "./workerd-script";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -25,23 +22,8 @@ export default {
 
 /** Every selector in `files` that lol-html (in workerd) rejects, as diagnostics. */
 export async function runtimeSelectorDiagnostics(files: PolicyFiles, root = ROOT): Promise<Diagnostic[]> {
-  const bundle = await build({
+  const mf = await startWorkerdScript(root, {
     stdin: { contents: WORKER, resolveDir: ROOT, sourcefile: "selector-check-worker.js", loader: "js" },
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    write: false,
-    logLevel: "error",
-  });
-  const script = bundle.outputFiles[0]?.text ?? "";
-  const mf = new Miniflare({
-    modules: true,
-    script,
-    compatibilityDate: compatibilityDate(root),
-    handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
-      stdout.resume();
-      stderr.resume();
-    },
   });
   try {
     const res = await mf.dispatchFetch("https://policy-check.invalid/", {

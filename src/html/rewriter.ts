@@ -32,15 +32,7 @@ import { dataReader, inlineJudge } from "./inline-judge";
 import { InlineScripts } from "./inline-script";
 import { type BaseState, type DocumentContext, documentContext, type RewritePlan } from "./plan";
 import { styleAttributeHandler, styleSheetHandler } from "./styles";
-import {
-  baseHandler,
-  pingHandler,
-  repointHandler,
-  siteUrlAttributes,
-  URL_ATTRIBUTES,
-  urlAttributeHandler,
-  urlSelectors,
-} from "./url-attributes";
+import { baseHandler, narrowUrls, pingHandler, urlHandler, urlSelector } from "./url-attributes";
 import { urlJsonJudge } from "./url-json";
 
 /** True when there is anything to remove or re-point; otherwise the page streams through untouched. */
@@ -62,17 +54,12 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
   // With nothing refused only injections and re-pointing have work, unless someone is watching
   // (the audit and shadow mode observe every vendor element, kept or not).
   const anyRefused = policy.failsafe || decision.refused.some(Boolean) || plan.observe !== undefined;
-  const select = urlSelectors(ctx);
 
-  rewriter.on("base[href]", baseHandler(ctx, select.narrow && anyRefused));
-  for (const [selector, attributes] of anyRefused ? URL_ATTRIBUTES : [])
-    rewriter.on(select.attributes(selector, attributes), urlAttributeHandler(ctx, attributes));
-  for (const attribute of anyRefused ? siteUrlAttributes(ctx) : [])
-    rewriter.on(select.attributes(`[${attribute}]`, [attribute]), urlAttributeHandler(ctx, [attribute]));
+  rewriter.on("base[href]", baseHandler(ctx, narrowUrls(ctx) && anyRefused));
   // Top level only: scripts in noscript content never run, and a srcdoc is judged by whether
   // filtering changes it, which re-pointing would.
-  const repoint = depth === 0 && ctx.mutate ? plan.repoint : null;
-  if (repoint) rewriter.on(select.repoint(), repointHandler(ctx, repoint));
+  const repoint = depth === 0 && ctx.mutate ? (plan.repoint ?? null) : null;
+  if (anyRefused || repoint) rewriter.on(urlSelector(ctx, anyRefused), urlHandler(ctx, anyRefused, repoint));
   if (!anyRefused) return finish(rewriter, ctx);
 
   rewriter.on("[ping]", pingHandler(ctx));

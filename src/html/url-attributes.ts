@@ -47,21 +47,14 @@ const ELEMENT_ATTRIBUTES: ReadonlyArray<readonly [string, readonly string[]]> = 
 ];
 /** Elements whose main resource is a URL attribute: a refused one takes the element with it. */
 const RESOURCE_ELEMENTS = new Set(ELEMENT_ATTRIBUTES.map(([tag]) => tag));
-/** `:not(...)` for every element ELEMENT_ATTRIBUTES judges `attribute` on already. */
-const elsewhere = (attribute: string) =>
-  ELEMENT_ATTRIBUTES.filter(([, list]) => list.includes(attribute))
-    .map(([tag]) => `:not(${tag})`)
-    .join("");
-
-export const URL_ATTRIBUTES: ReadonlyArray<readonly [string, readonly string[]]> = [
-  ...ELEMENT_ATTRIBUTES,
-  ["[background]", ["background"]],
-  // lazysizes' background image, on any element.
-  ["[data-bg]", ["data-bg"]],
-  // Lazy attributes on elements not listed above (a <div data-src> a script reads): the
-  // attribute goes, not the element.
-  ...[...LAZY_SRC, ...LAZY_SRCSET].map((a) => [`[${a}]${elsewhere(a)}`, [a]] as const),
-];
+/** Tag -> the URL attributes judged on it. */
+const BY_TAG = new Map(ELEMENT_ATTRIBUTES);
+/**
+ * Attributes judged on any element: the legacy `background`, lazysizes' `data-bg`, and a lazy
+ * attribute on an element that does not load it itself (a `<div data-src>` a script reads), where
+ * the attribute goes, not the element.
+ */
+const ANY_ELEMENT = ["background", "data-bg", ...LAZY_SRC, ...LAZY_SRCSET] as const;
 /**
  * Void to the browser's tree builder but not to lol-html, which would take the rest of the page
  * (or of their parent) for their content: these lose the refused attribute instead.
@@ -111,68 +104,68 @@ function fetchesFrom(el: Element): boolean {
 
 /** Raw values that may leave the page's host: a scheme, a character reference, "//", "\\", or tab/LF/CR (the URL parser deletes them). */
 const SUSPECT = ['*=":"', '*="&"', '*="//"', '*="\\\\"', '*="\\9 "', '*="\\a "', '*="\\d "'];
-/** Lazy and delayed URL attributes, matched by presence alone (see urlSelectors). */
-const PRESENCE_ONLY = new Set<string>([...LAZY_SRC, ...LAZY_SRCSET, "data-poster", "data-litespeed-src"]);
-/** Elements common enough on every page that sparing them a call into JavaScript pays. */
-const COMMON = new Set(["img", "link", "script", "iframe", "source", "input"]);
+/** Elements rare enough on a page that a call for each costs less than matching their attributes. */
+const RARE = ["frame", "video", "audio", "track", "embed", "object", "image", "use", "feimage", "svg script"];
 
 /** The site file's own `urlAttributes` for this page, less the built-in ones. */
-export function siteUrlAttributes(ctx: DocumentContext): string[] {
+function siteUrlAttributes(ctx: DocumentContext): string[] {
   const { policy, pageUrl } = ctx.plan;
-  const builtIn = new Set(URL_ATTRIBUTES.flatMap(([, list]) => list));
+  const builtIn = new Set([...ELEMENT_ATTRIBUTES.flatMap(([, list]) => list), ...ANY_ELEMENT]);
   return (siteFor(policy, pageUrl.hostname)?.urlAttributes ?? []).filter((a) => !builtIn.has(a));
 }
 
-/** `img` for `img`, and for `[data-src]:not(img)` the part after the attribute, `:not(img)`. */
-const elementPart = (selector: string) =>
-  selector.startsWith("[") ? selector.slice(selector.indexOf("]") + 1) : selector;
+/** Whether relative URLs on this page stay on a host no vendor names (then selectors can be narrow). */
+export function narrowUrls(ctx: DocumentContext): boolean {
+  return !ctx.plan.policy.failsafe && !hostNamed(ctx.plan.policy.urls, ctx.base.url.hostname);
+}
+
+const attributeName = (a: string) => a.replace(":", "\\:");
+const suspect = (element: string, attribute: string) =>
+  SUSPECT.map((x) => `${element}[${attributeName(attribute)}${x}]`);
 
 /**
- * The selectors the URL handlers register. On a page whose host no vendor names, a relative URL
- * stays on that host, so lol-html itself filters common elements down to values that may leave it
- * (SUSPECT) and JavaScript is called only for those: each call from lol-html into a handler costs
- * more than matching a selector natively (docs/BENCHMARKS.md).
+ * The one selector list of the URL handler: every element with a URL attribute to judge, or to
+ * re-point (`judge` false: only re-pointing). Each call from lol-html into JavaScript costs more
+ * than matching a selector natively, and each selector costs parsing per rewriter and matching on
+ * every element (docs/BENCHMARKS.md), so the list is short and registered once:
+ * - on a page whose host no vendor names (`narrow`), a relative URL stays on that host, so `src`,
+ *   `srcset` and a link's `href` are matched only when their raw value may leave it (SUSPECT);
+ * - lazy and delayed attributes are rare on a page and their every value is a URL to judge: they
+ *   are matched by presence;
+ * - rare elements are matched by their tag alone.
+ * Without `narrow` every element that may load a URL is matched.
  */
-export function urlSelectors(ctx: DocumentContext) {
-  const { policy } = ctx.plan;
-  const narrow = !policy.failsafe && !hostNamed(policy.urls, ctx.base.url.hostname);
-  // A lazy attribute is rare on a page and its every value is a URL to judge: matching it by its
-  // presence is one selector, where the SUSPECT filter would be seven (each costs native matching
-  // on every element of every page, docs/DEPLOY.md "Where a miss's CPU goes").
-  const suspect = (selector: string, attributes: readonly string[]) =>
-    narrow
-      ? attributes
-          .flatMap((a) =>
-            PRESENCE_ONLY.has(a)
-              ? [`${elementPart(selector)}[${a}]`]
-              : SUSPECT.map((x) => `${elementPart(selector)}[${a.replace(":", "\\:")}${x}]`),
-          )
-          .join(", ")
-      : selector;
-  return {
-    narrow,
-    /** The selector for one entry of URL_ATTRIBUTES. */
-    attributes(selector: string, attributes: readonly string[]): string {
-      if (!narrow) return selector;
-      if (selector === "[background]") return selector;
-      if (selector === "script") return `${suspect("script", ["src", ...LAZY_SRC])}, svg script`;
-      return COMMON.has(selector) || selector.startsWith("[") ? suspect(selector, attributes) : selector;
-    },
-    /** Tags that may be re-pointed. */
-    repoint(): string {
-      return narrow ? `${suspect("script", ["src"])}, ${suspect("link", ["href"])}` : "script[src], link[href]";
-    },
-  };
+export function urlSelector(ctx: DocumentContext, judge: boolean): string {
+  const narrow = narrowUrls(ctx);
+  if (!judge)
+    return narrow ? [...suspect("script", "src"), ...suspect("link", "href")].join(", ") : "script[src], link[href]";
+  const site = siteUrlAttributes(ctx);
+  const parts = narrow
+    ? [
+        ...suspect("", "src"),
+        ...suspect("", "srcset"),
+        ...suspect("link", "href"),
+        "link[imagesrcset]",
+        "iframe[data-litespeed-src]",
+        ...[...ANY_ELEMENT].map((a) => `[${a}]`),
+        ...RARE,
+        ...site.flatMap((a) => suspect("", a)),
+      ]
+    : [
+        ...ELEMENT_ATTRIBUTES.map(([tag]) => tag),
+        "svg script",
+        ...[...ANY_ELEMENT, ...site].map((a) => `[${attributeName(a)}]`),
+      ];
+  return parts.join(", ");
 }
 
 /** Refused vendor ids for one URL; observes it when it is a vendor's or a third party's. */
-function refusedUrl(ctx: DocumentContext, tag: string, attribute: string, candidate: string, fetches = true): string[] {
+function refusedUrl(ctx: DocumentContext, tag: string, attribute: string, candidate: string): string[] {
   const { plan } = ctx;
   const url = resolveUrl(candidate, ctx.base.url);
   if (!url) return [];
   const verdict = judgeUrl(plan.policy, plan.decision, url, plan.pageUrl);
-  // What the browser does not fetch (a link whose relations fetch nothing) is no contact at all.
-  if (plan.observe && fetches && (verdict.vendors.length || verdict.thirdParty))
+  if (plan.observe && (verdict.vendors.length || verdict.thirdParty))
     plan.observe({
       tag: tag.toLowerCase(),
       via: attribute,
@@ -185,7 +178,7 @@ function refusedUrl(ctx: DocumentContext, tag: string, attribute: string, candid
 }
 
 /** Refused vendor ids for one decoded attribute value (every URL a srcset may name). */
-function refusedValue(ctx: DocumentContext, tag: string, attribute: string, value: string, fetches = true): string[] {
+function refusedValue(ctx: DocumentContext, tag: string, attribute: string, value: string): string[] {
   // A data: script or a javascript: script or frame runs the code in its URL.
   const lower = tag.toLowerCase();
   if (lower === "script" || lower === "iframe" || lower === "frame") {
@@ -194,7 +187,7 @@ function refusedValue(ctx: DocumentContext, tag: string, attribute: string, valu
   }
   const candidates = isSrcset(attribute) ? srcsetCandidates(value) : [value];
   for (const candidate of candidates) {
-    const refused = refusedUrl(ctx, tag, attribute, candidate, fetches);
+    const refused = refusedUrl(ctx, tag, attribute, candidate);
     if (refused.length) return refused;
   }
   return [];
@@ -244,46 +237,63 @@ export function baseHandler(ctx: DocumentContext, removeVendorBase: boolean): HT
   };
 }
 
+/** The attributes judged on one element, in order: its own, then those judged on any element, then the site's. */
+function attributesFor(tag: string, site: readonly string[]): readonly string[] {
+  const own = BY_TAG.get(tag) ?? [];
+  return [...own, ...ANY_ELEMENT.filter((a) => !own.includes(a)), ...site];
+}
+
 /**
- * Judges each of the element's URL attributes. A refused main resource (`src`, `href`, `data`,
- * their lazy forms) removes the element; anything else loses only the refused part: a srcset
- * its refused candidates, a `poster` or background the attribute, a lazy attribute on an element
- * that loads nothing itself the attribute.
+ * The URL handler (selectors: urlSelector). Judges each of the element's URL attributes: a
+ * refused main resource (`src`, `href`, `data`, their lazy forms) removes the element; anything
+ * else loses only the refused part: a srcset its refused candidates, a `poster` or background the
+ * attribute, a lazy attribute on an element that loads nothing itself the attribute. An element
+ * that stays is then re-pointed, when `repoint` is given.
  */
-export function urlAttributeHandler(
+export function urlHandler(
   ctx: DocumentContext,
-  attributes: readonly string[],
+  judge: boolean,
+  repoint: Repoint | null,
 ): HTMLRewriterElementContentHandlers {
+  const site = judge ? siteUrlAttributes(ctx) : [];
+  const lists = new Map<string, readonly string[]>();
   return {
     element(el) {
-      if (el.removed) return;
-      const fetches = fetchesFrom(el);
-      // Relations that fetch nothing: the link is left alone, and is no contact to observe.
-      if (!fetches) return;
-      for (const attribute of attributes) {
-        const raw = el.getAttribute(attribute);
-        if (raw === null) continue;
-        const value = decodeAttributeValue(raw);
-        const refused = refusedValue(ctx, el.tagName, attribute, value, fetches);
-        if (!refused.length) continue;
-        const wholeElement =
-          !PART_ATTRIBUTES.has(attribute) &&
-          RESOURCE_ELEMENTS.has(el.tagName) &&
-          !(el.namespaceURI === HTML_NS && VOID_IN_BROWSER.has(el.tagName));
-        if (wholeElement) {
-          if (ctx.mutate) removeElement(el);
-          ctx.report(refused, "element", el.tagName);
-          return;
-        }
-        const rest = isSrcset(attribute) ? keptSrcset(ctx, value) : null;
-        if (ctx.mutate) {
-          if (rest === null) el.removeAttribute(attribute);
-          else el.setAttribute(attribute, attributeText(rest));
-        }
-        ctx.report(refused, "attribute", el.tagName);
-      }
+      if (el.removed || !fetchesFrom(el)) return;
+      const tag = el.tagName.toLowerCase();
+      const attributes = lists.get(tag) ?? (judge ? attributesFor(tag, site) : []);
+      lists.set(tag, attributes);
+      if (judgeAttributes(ctx, el, tag, attributes)) return;
+      if (repoint && (tag === "script" || tag === "link")) repointElement(ctx, el, tag, repoint);
     },
   };
+}
+
+/** Judges `attributes` of `el`; true when the whole element went. */
+function judgeAttributes(ctx: DocumentContext, el: Element, tag: string, attributes: readonly string[]): boolean {
+  for (const attribute of attributes) {
+    const raw = el.getAttribute(attribute);
+    if (raw === null) continue;
+    const value = decodeAttributeValue(raw);
+    const refused = refusedValue(ctx, tag, attribute, value);
+    if (!refused.length) continue;
+    const wholeElement =
+      !PART_ATTRIBUTES.has(attribute) &&
+      RESOURCE_ELEMENTS.has(tag) &&
+      !(el.namespaceURI === HTML_NS && VOID_IN_BROWSER.has(tag));
+    if (wholeElement) {
+      if (ctx.mutate) removeElement(el);
+      ctx.report(refused, "element", tag);
+      return true;
+    }
+    const rest = isSrcset(attribute) ? keptSrcset(ctx, value) : null;
+    if (ctx.mutate) {
+      if (rest === null) el.removeAttribute(attribute);
+      else el.setAttribute(attribute, attributeText(rest));
+    }
+    ctx.report(refused, "attribute", tag);
+  }
+  return false;
 }
 
 /** `<a ping>` and `<area ping>` send a request to every listed URL when followed: the refused ones go. */
@@ -314,16 +324,11 @@ export function pingHandler(ctx: DocumentContext): HTMLRewriterElementContentHan
  * serves from /__gk/ is re-pointed there, with its data-gatekeeper config inserted before its
  * first script.
  */
-export function repointHandler(ctx: DocumentContext, repoint: Repoint): HTMLRewriterElementContentHandlers {
-  return {
-    element(el) {
-      if (el.removed) return;
-      const attribute = el.tagName === "script" ? "src" : "href";
-      const url = resolveUrl(decodeAttributeValue(el.getAttribute(attribute) ?? ""), ctx.base.url);
-      const moved = url && repoint.target(url, el.tagName === "script" ? { nonce: el.getAttribute("nonce") } : null);
-      if (!moved) return;
-      el.setAttribute(attribute, moved.path);
-      if (moved.config) el.before(moved.config, { html: true });
-    },
-  };
+function repointElement(ctx: DocumentContext, el: Element, tag: string, repoint: Repoint): void {
+  const attribute = tag === "script" ? "src" : "href";
+  const url = resolveUrl(decodeAttributeValue(el.getAttribute(attribute) ?? ""), ctx.base.url);
+  const moved = url && repoint.target(url, tag === "script" ? { nonce: el.getAttribute("nonce") } : null);
+  if (!moved) return;
+  el.setAttribute(attribute, moved.path);
+  if (moved.config) el.before(moved.config, { html: true });
 }

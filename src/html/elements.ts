@@ -19,6 +19,15 @@ const VOID_ELEMENTS = new Set([
   "wbr",
 ]);
 
+/**
+ * HTML elements whose content the tokenizer reads as text up to their own end tag (the raw text
+ * and RCDATA parsing algorithms, and noscript with scripting on, as lol-html parses it): no
+ * ancestor's end tag can close them, so there is nothing to put back, and asking for their end
+ * tag is a call from lol-html spent for nothing.
+ * https://html.spec.whatwg.org/multipage/parsing.html#generic-raw-text-element-parsing-algorithm
+ */
+const TEXT_ONLY = new Set(["script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "textarea", "title"]);
+
 /** Removes the element (or puts `replacement` markup in its place), keeping its ancestor's end tag. */
 export function removeElement(el: Element, replacement?: string): void {
   if (replacement) el.replace(replacement, { html: true });
@@ -34,7 +43,7 @@ export function removeElement(el: Element, replacement?: string): void {
 function keepAncestorEndTag(el: Element): void {
   const name = el.tagName.toLowerCase();
   // lol-html throws for these (no end tag to wait for); asking anyway costs a thrown exception.
-  if (el.namespaceURI === HTML_NS && VOID_ELEMENTS.has(name)) return;
+  if (el.namespaceURI === HTML_NS && (VOID_ELEMENTS.has(name) || TEXT_ONLY.has(name))) return;
   try {
     el.onEndTag((end) => {
       if (end.name.toLowerCase() !== name) end.after(`</${end.name}>`, { html: true });

@@ -16,7 +16,13 @@ export interface Injections {
   afterRemoval?: ReadonlyMap<string, string>;
 }
 
-export function registerInjections(rewriter: HTMLRewriter, injections: Injections, removed: ReadonlySet<string>): void {
+/** The injections' handlers; `onEnd` is called at the end of the document, after the footer went in. */
+export function registerInjections(
+  rewriter: HTMLRewriter,
+  injections: Injections,
+  removed: ReadonlySet<string>,
+  onEnd?: () => void,
+): void {
   const { headStart, bodyStart, bodyEnd, afterRemoval } = injections;
   let headDone = !headStart;
   let bodySeen = false;
@@ -54,10 +60,12 @@ export function registerInjections(rewriter: HTMLRewriter, injections: Injection
       });
     },
   });
-  // A page whose </body> is missing still gets its footer, once its <body> was seen.
+  // A page whose </body> is missing still gets its footer, once its <body> was seen. The page's
+  // own end (onEnd) is told in the same call: each handler is a call from lol-html.
   rewriter.onDocument({
     end(end) {
       if (bodySeen && !bodyEndDone) end.append(tail(), { html: true });
+      onEnd?.();
     },
   });
 }

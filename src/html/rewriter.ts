@@ -80,9 +80,10 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
 /** The gatekeeper's own elements, last, and the end of the document. */
 function finish(rewriter: HTMLRewriter, ctx: DocumentContext): HTMLRewriter {
   const { plan, depth } = ctx;
-  if (depth === 0 && plan.injections) registerInjections(rewriter, plan.injections, ctx.removed);
+  if (depth !== 0) return rewriter;
   const onEnd = plan.onEnd;
-  if (depth === 0 && onEnd) rewriter.onDocument({ end: () => onEnd() });
+  if (plan.injections) registerInjections(rewriter, plan.injections, ctx.removed, onEnd);
+  else if (onEnd) rewriter.onDocument({ end: () => onEnd() });
   return rewriter;
 }
 

@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { getOnce } from "./load.mjs";
 import { cpuMs } from "./proc.mjs";
+import { trimmedMean } from "./stats.mjs";
 import { MINIMUM_REWRITE } from "./workers.mjs";
 
 /** Each variant is the body of `fetch(request, env)` after `const res = await fetch(...)`. */
@@ -28,6 +29,12 @@ export const ANATOMY_VARIANTS = [
     id: "rw-inline-text",
     label: "a text handler on inline scripts (the platform minimum: what judging them needs at least)",
     body: `return ${MINIMUM_REWRITE};`,
+  },
+  {
+    id: "rw-inline-attrs",
+    label:
+      "the platform minimum plus one attribute selector on any element (`[data-gk-none]`, no match): what a gatekeeper that judges style and event-handler attributes on every element cannot avoid",
+    body: 'return new HTMLRewriter().on("script:not([src])", { text() {} }).on("[data-gk-none]", { element() {} }).transform(res);',
   },
   {
     id: "rw-attr",
@@ -71,9 +78,27 @@ function workerSource(body) {
   return `export default {\n  async fetch(request, env) {\n    const url = new URL(request.url);\n    const res = await fetch(env.ORIGIN + url.pathname);\n    ${body}\n  },\n};\n`;
 }
 
+/**
+ * The gatekeeper's own registrations for one request (count-calls.worker.mjs records them), with
+ * no-op handlers of the same kinds: what its selectors and calls cost before any handler works.
+ */
+export function gatekeeperSelectorsVariant(registered) {
+  const handlers = (kinds) => `{ ${kinds.map((k) => `${k}() {}`).join(", ")} }`;
+  const calls = registered
+    .map(({ selector, kinds }) =>
+      selector === null ? `.onDocument(${handlers(kinds)})` : `.on(${JSON.stringify(selector)}, ${handlers(kinds)})`,
+    )
+    .join("");
+  return {
+    id: "rw-gk-selectors",
+    label: `the gatekeeper's own ${registered.length} registrations without consent, each handler a no-op: its selectors and calls, before any handler works`,
+    body: `return new HTMLRewriter()${calls}.transform(res);`,
+  };
+}
+
 /** Writes one module per variant into `dir`; returns [{...variant, scriptPath}]. */
-export function writeAnatomyWorkers(dir) {
-  return ANATOMY_VARIANTS.map((v) => {
+export function writeAnatomyWorkers(dir, extra = []) {
+  return [...ANATOMY_VARIANTS, ...extra].map((v) => {
     const scriptPath = join(dir, `anatomy-${v.id}.mjs`);
     writeFileSync(scriptPath, workerSource(v.body));
     return { ...v, scriptPath };
@@ -91,8 +116,11 @@ async function getBody(url, agent) {
 
 /**
  * Sequential requests (one at a time, so CPU per request is the worker's own): per page,
- * `rounds` alternating rounds of `perRound` requests per variant (`only` those ids, if given; the
- * floor must be among them). Returns rows of CPU ms/request.
+ * `rounds` rounds of `perRound` requests per variant (`only` those ids, if given; the floor must
+ * be among them), each round starting at the next variant and reversed every other round, so a
+ * slow moment of the machine hits every variant alike. A variant's CPU per request is the
+ * trimmed mean of its rounds; its cost above the floor the trimmed mean of its difference to the
+ * floor's in the same round. Returns rows of CPU ms/request.
  */
 export async function measureAnatomy({ served, pages, log = () => {} }) {
   const { Agent } = await import("node:http");
@@ -101,32 +129,33 @@ export async function measureAnatomy({ served, pages, log = () => {} }) {
   try {
     for (const { page, rounds, perRound, only } of pages) {
       const variants = only ? served.filter((s) => only.includes(s.id)) : served;
-      const acc = new Map(variants.map((s) => [s.id, { cpu: 0, n: 0, bytes: 0 }]));
+      const acc = new Map(variants.map((s) => [s.id, { perRequest: [], bytes: 0, requests: 0 }]));
       for (const s of variants) for (let i = 0; i < 2; i++) await getBody(`${s.url}/${page}`, keepAlive);
       for (let r = 0; r < rounds; r++) {
-        for (const s of r % 2 ? [...variants].reverse() : variants) {
+        const order = variants.map((_, i) => variants[(i + r) % variants.length]);
+        for (const s of r % 2 ? order.reverse() : order) {
           const before = cpuMs(s.pid);
           let last;
           for (let i = 0; i < perRound; i++) last = await getBody(`${s.url}/${page}`, keepAlive);
           const a = acc.get(s.id);
-          a.cpu += cpuMs(s.pid) - before;
-          a.n += perRound;
+          a.perRequest.push((cpuMs(s.pid) - before) / perRound);
+          a.requests += perRound;
           a.bytes = last.bytes;
           a.complete = last.complete;
         }
       }
-      const floor = acc.get("floor");
+      const floor = acc.get("floor").perRequest;
       for (const s of variants) {
         const a = acc.get(s.id);
         rows.push({
           page,
           id: s.id,
           label: s.label,
-          cpuMs: a.cpu / a.n,
-          aboveFloorMs: a.cpu / a.n - floor.cpu / floor.n,
+          cpuMs: trimmedMean(a.perRequest),
+          aboveFloorMs: trimmedMean(a.perRequest.map((v, i) => v - floor[i])),
           bytes: a.bytes,
           complete: a.complete,
-          requests: a.n,
+          requests: a.requests,
         });
       }
       log(
@@ -143,22 +172,49 @@ export async function measureAnatomy({ served, pages, log = () => {} }) {
 }
 
 /**
+ * What the gatekeeper registers for the 200 KB page without consent, read from a counting build
+ * (`gate`, served): the second request's, once the isolate's caches are warm.
+ */
+async function gatekeeperRegistrations(gate) {
+  await getOnce(`${gate.url}/page-200k`, IDENTITY);
+  await getOnce(`${gate.url}/__bench/calls`);
+  await getOnce(`${gate.url}/page-200k`, IDENTITY);
+  const { registered } = JSON.parse(String((await getOnce(`${gate.url}/__bench/calls`)).body));
+  if (!registered?.length) throw new Error("anatomy: the counting gate registered no handler");
+  return registered;
+}
+
+/**
  * The phase run.mjs calls: serves each minimal worker from its own workerd, measures CPU per
  * request on the 200 KB page and the hostile `<a></b>` page, then throughput at 10 connections of
  * the floor against HTMLRewriter with no handler and with one: the ceiling any HTMLRewriter-based
  * gatekeeper has before doing anything.
  */
-export async function anatomyPhase({ tmp, originUrl, serveWorker, runLoad, log, roundSeconds, rounds }) {
+export async function anatomyPhase({
+  tmp,
+  originUrl,
+  serveWorker,
+  runLoad,
+  log,
+  roundSeconds,
+  rounds,
+  counting,
+  gatekeeper,
+}) {
   const served = [];
   try {
-    for (const v of writeAnatomyWorkers(tmp))
+    const extra = counting ? [gatekeeperSelectorsVariant(await gatekeeperRegistrations(counting))] : [];
+    for (const v of writeAnatomyWorkers(tmp, extra))
       served.push({ ...v, ...(await serveWorker({ scriptPath: v.scriptPath, bindings: { ORIGIN: originUrl } })) });
+    // The gatekeeper itself, measured the same way, so its cost can be split against the rows above.
+    if (gatekeeper)
+      served.push({ id: "gk-none", label: "the gatekeeper, no consent", ...gatekeeper, dispose: async () => {} });
     const cpu = await measureAnatomy({
       served,
       log,
       pages: [
-        { page: "page-200k", rounds: 4, perRound: 50 },
-        { page: "hostile-ab", rounds: 2, perRound: 5, only: ["floor", "rw-empty", "rw-body"] },
+        { page: "page-200k", rounds: 40, perRound: 10 },
+        { page: "hostile-ab", rounds: 4, perRound: 3, only: ["floor", "rw-empty", "rw-body"] },
       ],
     });
     const load = [];

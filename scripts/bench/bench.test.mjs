@@ -10,8 +10,8 @@ import { PHONE, STUBS, stubAnswer, transferMs } from "./browser-stubs.mjs";
 import { cmpPage } from "./cmp-page.mjs";
 import { judgeBody } from "./leak-judge.mjs";
 import { MARKERS } from "./markers.mjs";
-import { PLANS_END, PLANS_START, provenance, renderPlans, replacePlans } from "./report.mjs";
-import { median, percentile } from "./stats.mjs";
+import { anatomySplit, PLANS_END, PLANS_START, provenance, renderPlans, replacePlans } from "./report.mjs";
+import { median, percentile, trimmedMean } from "./stats.mjs";
 import { roundRatios } from "./throughput.mjs";
 import { cacheHitVariant, SHARED_PREFIX, withSharedPages } from "./variants.mjs";
 
@@ -59,6 +59,30 @@ test("percentile and median", () => {
   assert.equal(median([3, 1, 2]), 2);
   assert.equal(median([4, 1, 2, 3]), 2.5);
   assert.equal(median([null, 5, Number.NaN]), 5);
+});
+
+test("trimmedMean drops a quarter at each end from four values on", () => {
+  assert.equal(trimmedMean([100, 1, 2, 3, 4, 5, 6, -50]), 3.5);
+  assert.equal(trimmedMean([1, 2, 30]), 11);
+  assert.equal(trimmedMean([2, Number.NaN, 4]), 3);
+  assert.ok(Number.isNaN(trimmedMean([])));
+});
+
+test("anatomySplit: the gatekeeper's miss split by the rows measured beside it", () => {
+  const row = (id, aboveFloorMs) => ({ id, aboveFloorMs });
+  const text = anatomySplit([
+    row("rw-inline-text", 2),
+    row("rw-inline-attrs", 3),
+    row("rw-gk-selectors", 4.5),
+    row("gk-none", 6),
+  ]);
+  assert.match(text, /6\.00 ms above the floor/);
+  assert.match(text, /platform minimum 2\.00 ms \(33 %\)/);
+  assert.match(text, /attributes, which .* 1\.00 ms \(17 %\)/s);
+  assert.match(text, /no-op handlers 1\.50 ms \(25 %\)/);
+  assert.match(text, /injections\) 1\.50 ms \(25 %\)/);
+  assert.match(text, /gatekeeper is 2\.00×/);
+  assert.equal(anatomySplit([row("rw-inline-text", 2)]), "");
 });
 
 test("totalBlockingTime: long tasks after FCP, each beyond 50 ms", () => {

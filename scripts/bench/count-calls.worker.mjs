@@ -7,6 +7,8 @@
 // (an async handler's promise too), so the worker behaves as it does unwrapped.
 const KINDS = ["element", "comments", "text", "doctype", "end"];
 let counts = new Map();
+/** Every on() and onDocument() since the last take: the selector and its handler kinds. */
+let registered = [];
 
 function count(key) {
   counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -39,17 +41,22 @@ function wrap(handlers, selector) {
 const prototype = globalThis.HTMLRewriter.prototype;
 const on = prototype.on;
 const onDocument = prototype.onDocument;
+const kindsOf = (handlers) => KINDS.filter((kind) => typeof handlers?.[kind] === "function");
 prototype.on = function (selector, handlers) {
+  registered.push({ selector, kinds: kindsOf(handlers) });
   return on.call(this, selector, wrap(handlers, selector));
 };
 prototype.onDocument = function (handlers) {
+  registered.push({ selector: null, kinds: kindsOf(handlers) });
   return onDocument.call(this, wrap(handlers, "(document)"));
 };
 
-/** The counts so far, and a fresh start. */
+/** The counts and registrations so far, and a fresh start. */
 export function takeCalls() {
   const bySelector = Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]));
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const taken = { total, bySelector, registered };
   counts = new Map();
-  return { total, bySelector };
+  registered = [];
+  return taken;
 }

@@ -704,6 +704,26 @@ function anatomyPerCallMs(anatomy, scripts) {
   return (get("rw-script").cpuMs - get("rw-body").cpuMs) / Math.max(1, scripts.all - 1);
 }
 
+/**
+ * The gatekeeper's CPU above the floor in the anatomy run, split by the rows measured beside it:
+ * what the platform minimum forces, what reading every element's attributes adds, what its own
+ * selectors and calls add with no-op handlers, and the work inside its handlers.
+ */
+export function anatomySplit(page) {
+  const above = (id) => page.find((r) => r.id === id)?.aboveFloorMs;
+  const [min, attrs, selectors, gk] = ["rw-inline-text", "rw-inline-attrs", "rw-gk-selectors", "gk-none"].map(above);
+  if ([min, attrs, selectors, gk].some((v) => v === undefined)) return "";
+  const share = (ms) => `${f(ms, 2)} ms (${f((100 * ms) / gk, 0)} %)`;
+  return `
+- **Where the gatekeeper's miss goes** (no consent, this page, ${f(gk, 2)} ms above the floor in this run):
+  the platform minimum ${share(min)}; reading every element's attributes, which judging \`style\` and
+  event-handler attributes on any element needs, ${share(attrs - min)}; the gatekeeper's own
+  selectors and calls with no-op handlers ${share(selectors - attrs)}; the work inside its handlers
+  (reading and judging inline scripts, URLs, the injections) ${share(gk - selectors)}. The first two
+  are what HTMLRewriter charges any gatekeeper that judges every element; against their sum the
+  gatekeeper is ${f(gk / attrs, 2)}×.`;
+}
+
 /** The report section: what the runtime charges before the gatekeeper does anything. */
 function anatomySection(anatomy, scripts) {
   const page = anatomy.cpu.filter((r) => r.page === "page-200k");
@@ -733,7 +753,7 @@ The 100,000 \`<a></b>\` pairs:
 ${hostile.map((r) => `| ${r.label} | ${f(r.cpuMs, 2)} | ${r.bytes.toLocaleString("en")}${r.complete === false ? " (cut)" : ""} |`).join("\n")}
 
 What this says about the targets:
-
+${anatomySplit(page)}
 - Each call from lol-html into JavaScript costs about ${(perCall * 1000).toFixed(0)} µs in workerd (one handler on every
   \`script\` against one on \`body\`), whatever the handler does. The gatekeeper's cost is mostly the
   number of such calls: it matches every URL attribute natively and calls JavaScript only for

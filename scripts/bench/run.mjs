@@ -281,15 +281,25 @@ async function main() {
     });
   });
   await phase("anatomy", async () => {
-    results.anatomy = await anatomyPhase({
-      tmp,
-      originUrl: origin.url,
-      serveWorker,
-      runLoad,
-      log,
-      roundSeconds: ROUND_SECONDS,
-      rounds: 2,
-    });
+    results.anatomy = await scoped(async () =>
+      anatomyPhase({
+        tmp,
+        originUrl: origin.url,
+        serveWorker,
+        runLoad,
+        log,
+        roundSeconds: ROUND_SECONDS,
+        rounds: 2,
+        gatekeeper: { url: gate.url, pid: gate.pid },
+        counting: track(
+          await serveWorker({
+            scriptPath: writeCountingWorker(join(tmp, "anatomy-counting-gate"), scriptPath),
+            bindings,
+            ratelimits: GA_LIMITER,
+          }),
+        ),
+      }),
+    );
   });
   await phase("browser", async () => {
     results.browser = await browserPhase({

@@ -107,11 +107,19 @@ const SUSPECT = ['*=":"', '*="&"', '*="//"', '*="\\\\"', '*="\\9 "', '*="\\a "',
 /** Elements rare enough on a page that a call for each costs less than matching their attributes. */
 const RARE = ["frame", "video", "audio", "track", "embed", "object", "image", "use", "feimage", "svg script"];
 
+const BUILT_IN = new Set<string>([...ELEMENT_ATTRIBUTES.flatMap(([, list]) => list), ...ANY_ELEMENT]);
+const NO_ATTRIBUTES: readonly string[] = [];
+/** Per site file (compiled once per isolate): its own URL attributes, less the built-in ones. */
+const siteAttributes = new WeakMap<object, readonly string[]>();
+
 /** The site file's own `urlAttributes` for this page, less the built-in ones. */
-function siteUrlAttributes(ctx: DocumentContext): string[] {
+function siteUrlAttributes(ctx: DocumentContext): readonly string[] {
   const { policy, pageUrl } = ctx.plan;
-  const builtIn = new Set([...ELEMENT_ATTRIBUTES.flatMap(([, list]) => list), ...ANY_ELEMENT]);
-  return (siteFor(policy, pageUrl.hostname)?.urlAttributes ?? []).filter((a) => !builtIn.has(a));
+  const site = siteFor(policy, pageUrl.hostname);
+  if (!site?.urlAttributes?.length) return NO_ATTRIBUTES;
+  const own = siteAttributes.get(site) ?? site.urlAttributes.filter((a) => !BUILT_IN.has(a));
+  siteAttributes.set(site, own);
+  return own;
 }
 
 /** Whether relative URLs on this page stay on a host no vendor names (then selectors can be narrow). */
@@ -137,9 +145,19 @@ const suspect = (element: string, attribute: string) =>
  */
 export function urlSelector(ctx: DocumentContext, judge: boolean): string {
   const narrow = narrowUrls(ctx);
+  const site = judge ? siteUrlAttributes(ctx) : NO_ATTRIBUTES;
+  const key = `${narrow}|${judge}|${site.join(" ")}`;
+  const selector = selectors.get(key) ?? buildUrlSelector(narrow, judge, site);
+  selectors.set(key, selector);
+  return selector;
+}
+
+/** The selector lists built so far (a handful per isolate: by narrow, judge and site attributes). */
+const selectors = new Map<string, string>();
+
+function buildUrlSelector(narrow: boolean, judge: boolean, site: readonly string[]): string {
   if (!judge)
     return narrow ? [...suspect("script", "src"), ...suspect("link", "href")].join(", ") : "script[src], link[href]";
-  const site = siteUrlAttributes(ctx);
   const parts = narrow
     ? [
         ...suspect("", "src"),

@@ -175,6 +175,10 @@ test("provenance: a short or loaded run says so", () => {
   assert.deepEqual(provenance(results({})), { short: [], loaded: false });
   const short = { ...results({}), config: { ...results({}).config, ROUNDS: 1 }, loadSamples: { max: 5 } };
   assert.deepEqual(provenance(short), { short: ["BENCH_ROUNDS=1"], loaded: true });
+  // The bench's own load (about one busy process per core) is not a loaded machine.
+  const cores = results({}).machine.cores;
+  assert.equal(provenance({ ...results({}), loadSamples: { max: cores + 0.9 } }).loaded, false);
+  assert.equal(provenance({ ...results({}), loadSamples: { max: cores + 1.1 } }).loaded, true);
 });
 
 /** A stand-in gatekeeper: `answer(n)` gives the X-Gatekeeper-Cache header of its n-th response (or none). */

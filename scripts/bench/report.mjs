@@ -56,7 +56,12 @@ const bound = (t) => (t.max !== undefined ? `≤ ${t.max}` : `≥ ${t.min}`);
 
 // ─── Header ─────────────────────────────────────────────────────────────────────────────────────
 
-/** Whether this run is short (below FULL_RUN, or some phases only) or ran on a loaded machine. */
+/**
+ * Whether this run is short (below FULL_RUN, or some phases only) or ran on a loaded machine. The
+ * bench itself keeps about one process per core busy (workerd, and the load generator with the
+ * origin), so a 1-minute load average up to the core count is its own; above one more than that,
+ * other work competed for the CPU.
+ */
 export function provenance(r) {
   const c = r.config;
   const short = [
@@ -66,7 +71,7 @@ export function provenance(r) {
     c.BROWSER_RUNS < FULL_RUN.BROWSER_RUNS && `BENCH_BROWSER_RUNS=${c.BROWSER_RUNS}`,
     r.only && `only ${r.only.join(", ")}`,
   ].filter(Boolean);
-  const loaded = r.loadSamples && r.loadSamples.max > r.machine.cores;
+  const loaded = r.loadSamples && r.loadSamples.max > r.machine.cores + 1;
   return { short, loaded };
 }
 
@@ -76,7 +81,7 @@ function notice(r) {
   const why = [
     short.length ? `a short run (${short.join(", ")})` : "",
     loaded
-      ? `on a loaded machine (1-minute load average up to ${f(r.loadSamples.max, 1)} on ${r.machine.cores} cores)`
+      ? `on a loaded machine (1-minute load average up to ${f(r.loadSamples.max, 1)} on ${r.machine.cores} cores, where the bench alone keeps it near ${r.machine.cores})`
       : "",
   ]
     .filter(Boolean)
@@ -107,8 +112,9 @@ function machineSection(r) {
     .map(([name, s]) => `${name} ${f(s, 0)}`)
     .join(", ")} (the rest: building and starting) |
 
-The machine is shared: a load average above the core count means other work (other engineers'
-test runs) competed for the CPU while this ran. Ratios between variants are measured side by side
+The machine is shared: the bench alone keeps about one process per core busy, so a load average
+more than one above the core count means other work (other engineers' test runs) competed for
+the CPU while this ran. Ratios between variants are measured side by side
 and hold up better than absolute numbers; CPU time per request is less sensitive to load than
 req/s or latency, but not immune (caches, frequency).
 `;

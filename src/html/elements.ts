@@ -21,9 +21,10 @@ const VOID_ELEMENTS = new Set([
 
 /**
  * HTML elements whose content the tokenizer reads as text up to their own end tag (the raw text
- * and RCDATA parsing algorithms, and noscript with scripting on, as lol-html parses it): no
- * ancestor's end tag can close them, so there is nothing to put back, and asking for their end
- * tag is a call from lol-html spent for nothing.
+ * and RCDATA parsing algorithms, and noscript with scripting on, as lol-html parses it: its
+ * src/parser/tree_builder_simulator/mod.rs, get_text_type_adjustment): no ancestor's end tag can
+ * close them, so there is nothing to put back, and asking for their end tag is a call from
+ * lol-html spent for nothing.
  * https://html.spec.whatwg.org/multipage/parsing.html#generic-raw-text-element-parsing-algorithm
  */
 const TEXT_ONLY = new Set(["script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "textarea", "title"]);
@@ -42,7 +43,7 @@ export function removeElement(el: Element, replacement?: string): void {
  */
 function keepAncestorEndTag(el: Element): void {
   const name = el.tagName.toLowerCase();
-  // lol-html throws for these (no end tag to wait for); asking anyway costs a thrown exception.
+  // Void elements: lol-html throws (no end tag to wait for), and asking costs a thrown exception.
   if (el.namespaceURI === HTML_NS && (VOID_ELEMENTS.has(name) || TEXT_ONLY.has(name))) return;
   try {
     el.onEndTag((end) => {

@@ -55,11 +55,12 @@ function buildRewriter(plan: RewritePlan, depth: number, inherited?: BaseState):
   // (the audit and shadow mode observe every vendor element, kept or not).
   const anyRefused = policy.failsafe || decision.refused.some(Boolean) || plan.observe !== undefined;
 
-  rewriter.on("base[href]", baseHandler(ctx, narrowUrls(ctx) && anyRefused));
+  const narrow = narrowUrls(ctx);
+  rewriter.on("base[href]", baseHandler(ctx, narrow && anyRefused));
   // Top level only: scripts in noscript content never run, and a srcdoc is judged by whether
   // filtering changes it, which re-pointing would.
   const repoint = depth === 0 && ctx.mutate ? (plan.repoint ?? null) : null;
-  if (anyRefused || repoint) rewriter.on(urlSelector(ctx, anyRefused), urlHandler(ctx, anyRefused, repoint));
+  if (anyRefused || repoint) rewriter.on(urlSelector(ctx, narrow, anyRefused), urlHandler(ctx, anyRefused, repoint));
   if (!anyRefused) return finish(rewriter, ctx);
 
   rewriter.on("[ping]", pingHandler(ctx));

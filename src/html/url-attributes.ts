@@ -133,7 +133,7 @@ const suspect = (element: string, attribute: string) =>
 
 /**
  * The one selector list of the URL handler: every element with a URL attribute to judge, or to
- * re-point (`judge` false: only re-pointing). Each call from lol-html into JavaScript costs more
+ * re-point (`judge` false: only re-pointing); `narrow` is narrowUrls(ctx). Each call from lol-html into JavaScript costs more
  * than matching a selector natively, and each selector costs parsing per rewriter and matching on
  * every element (docs/BENCHMARKS.md), so the list is short and registered once:
  * - on a page whose host no vendor names (`narrow`), a relative URL stays on that host, so `src`,
@@ -143,8 +143,7 @@ const suspect = (element: string, attribute: string) =>
  * - rare elements are matched by their tag alone.
  * Without `narrow` every element that may load a URL is matched.
  */
-export function urlSelector(ctx: DocumentContext, judge: boolean): string {
-  const narrow = narrowUrls(ctx);
+export function urlSelector(ctx: DocumentContext, narrow: boolean, judge: boolean): string {
   const site = judge ? siteUrlAttributes(ctx) : NO_ATTRIBUTES;
   const key = `${narrow}|${judge}|${site.join(" ")}`;
   const selector = selectors.get(key) ?? buildUrlSelector(narrow, judge, site);
@@ -165,7 +164,7 @@ function buildUrlSelector(narrow: boolean, judge: boolean, site: readonly string
         ...suspect("link", "href"),
         "link[imagesrcset]",
         "iframe[data-litespeed-src]",
-        ...[...ANY_ELEMENT].map((a) => `[${a}]`),
+        ...ANY_ELEMENT.map((a) => `[${attributeName(a)}]`),
         ...RARE,
         ...site.flatMap((a) => suspect("", a)),
       ]
